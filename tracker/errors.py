@@ -1,0 +1,53 @@
+"""Exceptions a user may see.
+
+Every error the command line reports is one of these; anything else is a bug.
+Each carries a one-line message that says what is wrong and what to do.
+The module imports nothing of ours, so every other module may import it.
+"""
+
+from __future__ import annotations
+
+
+class TrackerError(Exception):
+    """Base class: a problem the user can act on. ``exit_code`` is the CLI's."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:  # one line, always
+        return " ".join(self.message.split("\n"))
+
+
+class UsageError(TrackerError):
+    """Bad arguments: unknown benchmark, impossible target, bad option value."""
+
+    exit_code = 2
+
+
+class DataError(TrackerError):
+    """A data file breaks the rules of datasets/ (see ``tracker validate``).
+
+    ``problems`` holds every problem found, each already formatted as
+    ``file:line: column: what is wrong, what to do``.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = list(problems or [message])
+
+
+class FitError(TrackerError):
+    """The data cannot support the fit (too few points, no variation, ...)."""
+
+    exit_code = 2
+
+
+class ConflictError(TrackerError):
+    """An add or import would overwrite or duplicate existing data."""
+
+    exit_code = 1
