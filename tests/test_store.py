@@ -1,0 +1,85 @@
+"""The DuckDB store: views join correctly, selection follows the preference, user text stays data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from tracker import data
+from tracker.errors import UsageError
+from tracker.select import resolve_benchmark, select
+from tracker.store import Store
+
+TODAY = dt.date.today()
+
+
+def test_scores_joined_carries_model_and_benchmark_columns(tiny: Path) -> None:
+    with Store(data.load(tiny)) as s:
+        df = s.query("SELECT * FROM scores_joined WHERE model_id = 'gpt-4'")
+    assert df.height == 1
+    row = df.row(0, named=True)
+    assert row["benchmark_name"] == "Toy QA" and row["floor"] == 0.25
+    assert row["log10_compute"] == pytest.approx(25.322219, abs=1e-6)  # log10(2.1e25)
+    assert row["known_date"] == dt.date(2023, 3, 15)  # no date_reported: the model's release date
+
+
+def test_imputed_compute_is_flagged(tiny: Path) -> None:
+    with Store(data.load(tiny)) as s:
+        df = s.query("SELECT model_id FROM scores_joined WHERE compute_imputed")
+    assert df["model_id"].to_list() == ["m25"]
+
+
+def test_selection_prefers_settings_and_excludes_imputed(tiny: Path) -> None:
+    t = data.load(tiny)
+    b = resolve_benchmark(t, "tq")  # alias from benchmarks.csv
+    with Store(t) as s:
+        sel = select(s, b, as_of=TODAY)
+    # 8 models scored; m24 has 5-shot (0.68) and 0-shot CoT (0.75): 5-shot wins by preference.
+    assert sel.rows.height == 8
+    m24 = sel.rows.filter(pl.col("model_id") == "m24").row(0, named=True)
+    assert (m24["setting"], m24["score"]) == ("5-shot", 0.68)
+    assert sel.n_no_compute == 1 and sel.n_imputed_excluded == 1
+    assert sel.fit_rows.height == 6
+
+
+def test_selection_as_of_drops_later_models(tiny: Path) -> None:
+    t = data.load(tiny)
+    with Store(t) as s:
+        sel = select(s, resolve_benchmark(t, "toy"), as_of=dt.date(2021, 12, 31))
+    assert sorted(sel.rows["model_id"].to_list()) == ["m20", "m21", "m22", "m23"]
+
+
+def test_user_text_is_a_parameter_not_sql(tiny: Path) -> None:
+    t = data.load(tiny)
+    with Store(t) as s:
+        assert s.benchmark_scores("toy'; DROP TABLE scores; --", TODAY).height == 0
+        assert s.query("SELECT count(*) AS n FROM scores")["n"].item() == 9
+
+
+def test_query_refuses_writes_and_reports_sql_errors(tiny: Path) -> None:
+    with Store(data.load(tiny)) as s:
+        with pytest.raises(UsageError, match="read-only"):
+            s.query("DELETE FROM scores")
+        with pytest.raises(UsageError, match="SQL error"):
+            s.query("SELECT nope FROM scores")
+
+
+def test_file_database_keeps_tables(tiny: Path, tmp_path: Path) -> None:
+    db = tmp_path / "t.duckdb"
+    with Store(data.load(tiny), db=db) as s:
+        assert s.query("SELECT count(*) AS n FROM scores_joined")["n"].item() == 9
+    import duckdb
+
+    con = duckdb.connect(str(db))
+    assert con.execute("SELECT count(*) FROM scores").fetchone()[0] == 9
+    con.close()
+
+
+def test_user_query_cannot_read_files(tiny: Path) -> None:
+    with Store(data.load(tiny)) as s:
+        with pytest.raises(UsageError, match="SQL error"):
+            s.query(f"SELECT * FROM read_csv('{tiny / 'scores.csv'}')")
+        assert s.query("SELECT count(*) AS n FROM scores_joined")["n"].item() == 9
