@@ -1,0 +1,34 @@
+"""Helpers shared by the importers: model slugs and reasoning-effort suffixes."""
+
+from __future__ import annotations
+
+import re
+
+_NOT_SLUG = re.compile(r"[^a-z0-9.]+")
+
+# Suffixes that name a reasoning-effort or thinking-budget setting of one model
+# (Epoch AI's version ids: ``o3-2025-04-16_high``, ``claude-opus-4-5_32K``).
+EFFORT_SUFFIX = re.compile(r"_(none|minimal|low|medium|high|xhigh|max|thinking|\d+K)$")
+
+
+def slugify(name: str) -> str:
+    """Stable model id from a display name: ``"PaLM (540B)"`` -> ``"palm-540b"``.
+
+    Lowercase; every run of characters other than ``a-z``, ``0-9`` and ``.``
+    becomes one ``-``; leading and trailing ``-`` and ``.`` are dropped.
+    """
+    slug = _NOT_SLUG.sub("-", name.strip().lower()).strip("-.")
+    if not slug:
+        raise ValueError(f"cannot make a model id from {name!r}")
+    return slug
+
+
+def split_effort(version_id: str) -> tuple[str, str]:
+    """Split ``"o3-2025-04-16_high"`` into ``("o3-2025-04-16", "high")``.
+
+    Ids without a recognised suffix come back unchanged with effort ``""``.
+    """
+    match = EFFORT_SUFFIX.search(version_id)
+    if not match:
+        return version_id, ""
+    return version_id[: match.start()], match.group(1)
