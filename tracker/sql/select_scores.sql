@@ -1,19 +1,20 @@
 -- One score per model for a fit.
--- Parameters: $benchmark (id), $patterns (ordered list of setting globs),
--- $source ('lab' | 'independent' | 'any'), $as_of (date).
+-- Parameters (bound as DuckDB variables by tracker.store, never formatted in):
+-- benchmark (id), patterns (ordered list of setting globs),
+-- source ('lab' | 'independent' | 'any'), as_of (date).
 -- A model's row is the best score under the first pattern it has any score for,
--- among sources of the chosen kind, known on or before $as_of, released by then.
+-- among sources of the chosen kind, known on or before getvariable('as_of'), released by then.
 WITH prefs AS (
-    SELECT unnest($patterns) AS pattern, generate_subscripts($patterns, 1) AS pref
+    SELECT unnest(getvariable('patterns')) AS pattern, generate_subscripts(getvariable('patterns'), 1) AS pref
 ),
 candidates AS (
     SELECT j.*, min(p.pref) AS pref
     FROM scores_joined AS j
     JOIN prefs AS p ON j.setting GLOB p.pattern
-    WHERE j.benchmark_id = $benchmark
-      AND ($source = 'any' OR j.source_kind = $source)
-      AND j.known_date <= $as_of
-      AND j.release_date <= $as_of
+    WHERE j.benchmark_id = getvariable('benchmark')
+      AND (getvariable('source') = 'any' OR j.source_kind = getvariable('source'))
+      AND j.known_date <= getvariable('as_of')
+      AND j.release_date <= getvariable('as_of')
     GROUP BY ALL
 )
 SELECT *

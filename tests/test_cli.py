@@ -1,0 +1,108 @@
+"""The command line end to end: output, JSON, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tracker.cli import COMMANDS, build_parser, main
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_forecast_text_names_fit_interval_and_reached(tiny: Path, capsys) -> None:
+    code, out, err = run(capsys, "forecast", "--bench", "toy", "--target", "0.8", "--data", str(tiny), "--boot", "300")
+    assert code == 0, err
+    assert "Already reached: GPT-4 (TestOrg) on 2023-03-15, score 0.864" in out
+    assert "6 used in the compute fit" in out
+    assert "1 with compute imputed from benchmarks" in out
+    assert "80%:" in out and "95%:" in out and "x GPT-4" in out
+    assert "A forecast made on 2023-03-14" in out
+
+
+def test_forecast_json_is_one_object_and_reproducible(tiny: Path, capsys) -> None:
+    args = ("forecast", "--bench", "tq", "--target", "0.95", "--data", str(tiny), "--boot", "300", "--json", "--seed", "7")
+    code, out1, _ = run(capsys, *args)
+    assert code == 0
+    _, out2, _ = run(capsys, *args)
+    d = json.loads(out1)
+    assert json.loads(out2) == d  # same seed, same numbers
+    assert d["benchmark"]["id"] == "toy" and d["target"] == 0.95
+    assert d["reached"] is None
+    assert d["data"]["n_fit"] == 6
+    assert d["log10_compute"]["lo80"] < d["log10_compute"]["median"] < d["log10_compute"]["hi80"]
+    assert d["year_dates"]["median"] > "2020"
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["forecast", "--bench", "nope", "--target", "0.9"], "unknown benchmark 'nope'"),
+        (["forecast", "--bench", "toy", "--target", "0.2"], "outside (0.25, 1)"),
+        (["forecast", "--bench", "toy", "--target", "1.5"], "above the ceiling"),
+        (["forecast", "--bench", "toy", "--target", "abc"], "invalid float value"),
+        (["forecast", "--bench", "toy", "--target", "0.9", "--as-of", "2019-01-01"], "only 1 models"),
+        (["forecast", "--bench", "toy", "--target", "0.9", "--as-of", "yesterday"], "is not a date"),
+        (["list", "scores", "--bench", "zzz"], "unknown benchmark"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(tiny: Path, capsys, argv: list[str], needle: str) -> None:
+    code, out, err = run(capsys, *argv, "--data", str(tiny))
+    assert code == 2
+    assert needle in err
+    assert err.count("\n") == 1 and err.startswith("Error: ")
+    assert "Traceback" not in err
+
+
+def test_malformed_data_is_exit_2_naming_the_line(tiny: Path, capsys) -> None:
+    p = tiny / "scores.csv"
+    p.write_text(p.read_text().replace("m23,toy,0.47", "m23,toy,86.4"))
+    code, _, err = run(capsys, "forecast", "--bench", "toy", "--target", "0.9", "--data", str(tiny))
+    assert code == 2
+    assert f"{p}:5: score: 86.4 looks like a percent" in err
+
+
+def test_validate_good_and_bad(tiny: Path, capsys) -> None:
+    code, out, err = run(capsys, "validate", str(tiny))
+    assert code == 0 and "OK: 0 errors" in err
+    p = tiny / "models.csv"
+    p.write_text(p.read_text().replace("2020-06-01", "2099-01-01"))
+    code, out, err = run(capsys, "validate", str(tiny))
+    assert code == 1
+    assert f"{p}:4: release_date: 2099-01-01 is in the future" in out
+
+
+def test_list_and_sql(tiny: Path, capsys) -> None:
+    code, out, _ = run(capsys, "list", "scores", "--bench", "toy", "--setting", "0-shot CoT", "--format", "csv", "--data", str(tiny))
+    assert code == 0
+    assert out.splitlines()[0].startswith("benchmark_id,model_id,score")
+    assert out.splitlines()[1].startswith("toy,m24,0.75,0-shot CoT")
+    code, out, _ = run(capsys, "sql", "SELECT model_id, score FROM scores_joined WHERE benchmark_id = 'toy' ORDER BY score DESC LIMIT 1",
+                       "--format", "json", "--data", str(tiny))
+    assert code == 0 and json.loads(out) == [{"model_id": "nocomp", "score": 0.91}]
+    code, _, err = run(capsys, "sql", "DROP TABLE scores", "--data", str(tiny))
+    assert code == 2 and "read-only" in err
+
+
+def test_every_command_has_help_with_an_example(capsys) -> None:
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    assert set(sub.choices) == set(COMMANDS)
+    for name, p in sub.choices.items():
+        text = p.format_help()
+        assert "examples:" in text and f"tracker {name}" in text, name
+
+
+def test_console_script_runs_as_a_subprocess(tiny: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "tracker.cli", "forecast", "--bench", "toy", "--target", "0.2", "--data", str(tiny)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("Error: target 0.2 is outside") and "Traceback" not in proc.stderr
