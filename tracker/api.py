@@ -57,7 +57,7 @@ def forecast(
     n_boot: int = DEFAULT_BOOT,
     seed: int = DEFAULT_SEED,
     trend_since: dt.date | str = DEFAULT_TREND_SINCE,
-    compute_noise: bool = True,
+    compute_noise: bool = False,
     method: str = "compute",
 ) -> Forecast:
     """When will ``bench`` reach ``target``? See ``tracker.forecasting`` for the method."""

@@ -21,6 +21,8 @@ def _mult(fc: Forecast, log10c: float | None) -> str:
     m = fc.multiple_of_reference(log10c)
     if m is None:
         return ""
+    if m >= 1e5:
+        return f"{m:.1e}x"
     return f"{m:,.0f}x" if m >= 10 else f"{m:.2g}x"
 
 
@@ -80,7 +82,8 @@ def forecast_text(fc: Forecast) -> str:
         "",
         f"Compute needed for {fc.target:g} (bootstrap, {fc.n_boot} resamples, seed {fc.seed}"
         f"{', compute uncertainty propagated' if fc.compute_noise else ''}):",
-        f"  median {_flop(fc.log10_compute.median)}" + (f" = {_mult(fc, fc.log10_compute.median)} {fc.reference_model.upper()}" if fc.reference_model else ""),
+        f"  median {_flop(fc.log10_compute.median)}" + (f" = {_mult(fc, fc.log10_compute.median)} {fc.reference_model.upper()}" if fc.reference_model else "")
+        + (f"; full-data fit {_flop(fc.point_log10_compute)}" if fc.point_log10_compute is not None else "; full-data fit: never (s <= 0)"),
         f"  80%: {_span(fc.log10_compute, 'lo80', 'hi80', _flop)}",
         f"  95%: {_span(fc.log10_compute, 'lo95', 'hi95', _flop)}",
     ]
@@ -91,7 +94,8 @@ def forecast_text(fc: Forecast) -> str:
         lo, hi = fc.delta_log10_compute
         out.append(f"  delta-method 95% cross-check: {_flop(lo)} to {_flop(hi)}")
     if fc.log10_compute.share_never > 0:
-        out.append(f"  {fc.log10_compute.share_never:.1%} of resamples never reach the target (no positive slope): intervals are open-ended")
+        ends = "so the upper ends are open (never)" if fc.log10_compute.open_ended else "too few to open the 95% interval"
+        out.append(f"  {fc.log10_compute.share_never:.1%} of resamples never reach the target (no positive slope): {ends}")
     out += [
         "",
         f"Frontier compute trend ({t.n} frontier models since {_date(t.since)}): x{t.growth_per_year:.2f} per year, "
