@@ -66,7 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--boot", type=int, default=None, metavar="B", help="bootstrap resamples (default 2000)")
     p.add_argument("--seed", type=int, default=None, help="bootstrap seed (default 20240101): same seed, same output")
     p.add_argument("--trend-since", metavar="DATE", default="2018-01-01", help="start of the frontier compute trend (default 2018-01-01)")
-    p.add_argument("--no-compute-noise", action="store_true", help="do not propagate compute-estimate uncertainty into the bootstrap")
+    p.add_argument("--compute-noise", action="store_true",
+                   help="redraw log10 compute within its confidence band in each resample (wider intervals, "
+                        "but biases the slope toward zero: see docs/method.md)")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
     _data_opt(p)
 
@@ -134,7 +136,7 @@ def cmd_forecast(a) -> int:
         a.bench, a.target, data=a.data, as_of=a.as_of, source=a.source, settings=a.setting,
         include_imputed=a.include_imputed, ceiling=a.ceiling, n_boot=a.boot or DEFAULT_BOOT,
         seed=DEFAULT_SEED if a.seed is None else a.seed, trend_since=a.trend_since,
-        compute_noise=not a.no_compute_noise,
+        compute_noise=a.compute_noise,
     )
     if a.json:
         print(json.dumps(fc.to_dict(), indent=1))

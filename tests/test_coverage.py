@@ -1,0 +1,73 @@
+"""Coverage of the shipped data, recomputed from the files so it cannot drift silently."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from tracker import data
+from tests.conftest import DATASETS
+
+
+@pytest.fixture(scope="module")
+def tables() -> data.Tables:
+    return data.load(DATASETS)
+
+
+def _models(t: data.Tables, family_prefix: str) -> pl.DataFrame:
+    ids = t.scores.filter(pl.col("benchmark_id").str.starts_with(family_prefix))["model_id"].unique()
+    return t.models.filter(pl.col("id").is_in(ids.implode()))
+
+
+@pytest.mark.parametrize(
+    ("prefix", "min_models", "min_with_compute"),
+    [("mmlu", 150, 70), ("gpqa-diamond", 150, 40), ("swe-bench-verified", 40, 0), ("frontiermath", 60, 0)],
+)
+def test_benchmark_coverage(tables: data.Tables, prefix: str, min_models: int, min_with_compute: int) -> None:
+    m = _models(tables, prefix)
+    assert m.height >= min_models
+    assert m.filter(pl.col("compute_flop").is_not_null()).height >= min_with_compute
+
+
+def test_models_with_full_compute_provenance(tables: data.Tables) -> None:
+    full = tables.models.filter(
+        pl.col("compute_flop").is_not_null() & pl.col("confidence").is_not_null()
+        & pl.col("estimation_method").is_not_null() & pl.col("compute_source").str.contains("Epoch AI|http")
+    )
+    assert full.height >= 150
+    # The vintage is named in every Epoch-sourced estimate.
+    epoch = tables.models.filter(pl.col("compute_source").str.contains("Epoch AI"))
+    assert epoch["compute_source"].str.contains(r"20\d\d-\d\d").all()
+
+
+@pytest.mark.parametrize(
+    ("benchmark", "newest_at_least"),
+    [("gpqa-diamond", "2026-06-01"), ("frontiermath", "2026-06-01"), ("mmlu", "2026-05-01"), ("swe-bench-verified", "2025-12-01")],
+)
+def test_freshness(tables: data.Tables, benchmark: str, newest_at_least: str) -> None:
+    s = tables.scores.filter(pl.col("benchmark_id") == benchmark).join(
+        tables.models.select(pl.col("id").alias("model_id"), "release_date"), on="model_id")
+    newest = s.select(pl.coalesce("date_reported", "release_date").max()).item()
+    assert newest >= dt.date.fromisoformat(newest_at_least)
+
+
+def test_settings_are_kept_apart(tables: data.Tables) -> None:
+    s = tables.scores
+    # Gemini Ultra's CoT@32 number is not a 5-shot number.
+    ultra = s.filter(pl.col("model_id").str.contains("gemini-1.0-ultra") & (pl.col("benchmark_id") == "mmlu"))
+    assert set(ultra.filter(pl.col("score") >= 0.9)["setting"]) <= {"CoT@32"}
+    # Kaggle's harness is its own setting, never 5-shot.
+    kaggle = s.filter(pl.col("source_name").str.contains("Kaggle"))
+    assert kaggle.height > 0 and (kaggle["setting"] == "kaggle-open-benchmarks").all()
+    # SWE-bench: the official bash-only board is independent; lab numbers name a scaffold.
+    swe = s.filter(pl.col("benchmark_id") == "swe-bench-verified")
+    assert (swe.filter(pl.col("setting").str.starts_with("bash-only"))["source_kind"] == "independent").all()
+    assert swe.filter(pl.col("source_kind") == "lab")["setting"].str.contains("scaffold|system").all()
+
+
+def test_gpt4_mmlu_five_shot_is_the_technical_report_figure(tables: data.Tables) -> None:
+    row = tables.scores.filter((pl.col("model_id") == "gpt-4") & (pl.col("benchmark_id") == "mmlu")
+                               & (pl.col("setting") == "5-shot") & (pl.col("source_kind") == "lab"))
+    assert set(row["score"]) == {0.864}
