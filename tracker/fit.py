@@ -549,21 +549,25 @@ def _degenerate_rows(x: np.ndarray, z: np.ndarray, counts: np.ndarray) -> np.nda
     """
     if x.ndim == 1:
         interior = np.flatnonzero((z > 0) & (z < 1))
-        ux, group = np.unique(x[interior], return_inverse=True)
-        resolution = X_SPREAD_MIN_REL * max(1.0, float(np.max(np.abs(x))))
-        if ux.size >= 2 and float(np.min(np.diff(ux))) > resolution:
-            seen = counts[:, interior] > 0
-            if ux.size < interior.size:  # some interior rows share an x value
-                member = np.zeros((interior.size, ux.size))
-                member[np.arange(interior.size), group] = 1.0
-                seen = (seen.astype(float) @ member) > 0
-            groups_seen = seen.sum(axis=1)
-            enough = np.count_nonzero(counts, axis=1) >= MIN_POINTS
-            out = np.zeros(counts.shape[0], dtype=bool)
-            doubt = np.flatnonzero(~(enough & (groups_seen >= 2)))
-            if doubt.size:
-                out[doubt] = _degenerate_rows_full(x, z, counts[doubt])
-            return out
+        if interior.size >= 2:
+            # Group interior rows whose x values are closer than the resolution:
+            # a resample is safe when it holds interior rows of two groups.
+            xi = x[interior]
+            order = np.argsort(xi, kind="stable")
+            resolution = X_SPREAD_MIN_REL * max(1.0, float(np.max(np.abs(x))))
+            sorted_group = np.concatenate([[0], np.cumsum(np.diff(xi[order]) > resolution)])
+            group = np.empty_like(sorted_group)
+            group[order] = sorted_group
+            if sorted_group[-1] >= 1:
+                seen = counts[:, interior] > 0
+                gmin = np.where(seen, group, np.iinfo(group.dtype).max).min(axis=1)
+                gmax = np.where(seen, group, -1).max(axis=1)
+                enough = np.count_nonzero(counts, axis=1) >= MIN_POINTS
+                out = np.zeros(counts.shape[0], dtype=bool)
+                doubt = np.flatnonzero(~(enough & (gmax > gmin)))
+                if doubt.size:
+                    out[doubt] = _degenerate_rows_full(x, z, counts[doubt])
+                return out
     return _degenerate_rows_full(x, z, counts)
 
 
