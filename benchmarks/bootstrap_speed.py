@@ -1,6 +1,6 @@
 """Bootstrap speed: tracker's batched sigmoid bootstrap vs a curve_fit loop.
 
-Run from the repository root:  python benchmarks/bootstrap_speed.py
+Run from the repository root:  python benchmarks/bootstrap_speed.py [--json]
 
 Prints, for 2,000 resamples of a realistic synthetic benchmark (n = 80 models,
 MMLU-like floor 0.25, 14,042 items, extra model-to-model scatter):
@@ -13,6 +13,7 @@ is meant to be compared across machines. Needs scipy and statsmodels.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import sys
@@ -105,6 +106,12 @@ def main() -> None:
     print(f"speed ratio (loop / batched): {t_loop / t_batched:.1f}x  (bar: >= 20x)")
     print(f"point estimates vs statsmodels GLM: max |diff| = {diff:.2e}  (bar: <= 1e-6)")
     print(f"standard errors vs statsmodels GLM: max relative diff = {se_rel:.2e}")
+    if "--json" in sys.argv[1:]:
+        print(json.dumps({
+            "n_models": N_MODELS, "n_boot": N_BOOT, "batched_s": t_batched, "curve_fit_loop_s": t_loop,
+            "speedup": t_loop / t_batched, "max_abs_diff_vs_statsmodels": diff, "se_max_rel_diff": se_rel,
+            "failed_batched": boot.n_failed, "failed_loop": loop_failed, "bar": ">= 20x, <= 1e-6",
+        }))
 
 
 if __name__ == "__main__":
