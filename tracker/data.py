@@ -63,6 +63,18 @@ def read_text_table(path: Path, res: Resource, report: Report) -> pl.DataFrame |
     except FileNotFoundError:
         report.errors.append(f"{path}:0: file: missing; restore it (git checkout {path.name}) or create it with the header from datapackage.json")
         return None
+    except OSError as exc:
+        report.errors.append(f"{path}:0: file: cannot be read ({exc.strerror}); check the path and its permissions")
+        return None
+    return parse_text_table(path, raw, res, report)
+
+
+def parse_text_table(path: Path, raw: bytes, res: Resource, report: Report) -> pl.DataFrame | None:
+    """Parse the bytes of one CSV (named ``path`` in messages) as all-text columns.
+
+    The same checks whether the bytes come from a data file, a batch given to
+    ``tracker add --from-file`` or a writer's merged result in memory.
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
         report.errors.append(f"{_loc(path, 1, 'file')} starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
         return None
@@ -116,10 +128,32 @@ def read_text_table(path: Path, res: Resource, report: Report) -> pl.DataFrame |
             if any("\n" in v for v in row):
                 report.errors.append(f"{_loc(path, i, 'row')} a field contains a line break; keep every row on one line")
                 return None
+    short = _ragged_line(text, len(res.columns))
+    if short is not None:  # polars pads a short row with empty fields: it must not pass
+        line, n = short
+        report.errors.append(f"{_loc(path, line, 'row')} has {n} fields, the header has {len(res.columns)}; check commas and quotes on that line")
+        return None
     return df
 
 
-def _check_cells(path: Path, res: Resource, df: pl.DataFrame, report: Report) -> None:
+def _ragged_line(text: str, ncols: int) -> tuple[int, int] | None:
+    """(line, fields) of the first data line whose field count is not ``ncols``."""
+    lines = pl.Series(text.rstrip("\n").split("\n")[1:], dtype=pl.String)
+    if lines.len() == 0:
+        return None
+    quoted = lines.str.contains('"', literal=True)
+    counts = lines.str.count_matches(",", literal=True) + 1
+    frame = pl.DataFrame({"i": pl.int_range(0, lines.len(), eager=True), "q": quoted, "n": counts})
+    suspects = frame.filter(pl.col("q") | (pl.col("n") != ncols))
+    for i, q, n in suspects.iter_rows():
+        if q:
+            n = len(next(csv.reader([lines[i]]), []))
+        if n != ncols:
+            return i + 2, n
+    return None
+
+
+def check_cells(path: Path, res: Resource, df: pl.DataFrame, report: Report) -> None:
     """Per-field rules from the Table Schema (vectorised, then reported per row)."""
     today = dt.date.today()
     lines = pl.int_range(2, df.height + 2, eager=True).alias("_line")
@@ -168,9 +202,9 @@ def _check_cells(path: Path, res: Resource, df: pl.DataFrame, report: Report) ->
             flag(~empty & ~c.str.contains(f"^(?:{f.pattern})$"), f.name, lambda v, p=f.pattern: f"{v!r} does not match {p}; use lowercase letters, digits, '.', '-'")
         if f.format == "uri":
             flag(~empty & ~c.str.contains(r"^https?://\S+$"), f.name, lambda v: f"{v!r} is not an http(s) URL; give the page where the figure can be checked")
-        if f.unique:
-            dup = ~empty & c.is_duplicated()
-            flag(dup, f.name, lambda v: f"{v!r} appears more than once; ids must be unique")
+        if f.unique:  # the later copies are the error: the first is where the id was defined
+            dup = ~empty & c.is_duplicated() & ~c.is_first_distinct()
+            flag(dup, f.name, lambda v: f"{v!r} appears more than once (an earlier line has it); ids must be unique")
 
 
 def _pct_hint(v: str) -> str:
@@ -247,18 +281,29 @@ def _check_cross(pkg: Package, t: dict[str, pl.DataFrame], report: Report) -> No
             report.warnings.append(f"{_loc(pkg.path('scores'), i + 2, 'score')} {v:g} is below the chance floor {f:g} of {b}; check it (kept: small models can score below chance)")
 
 
-def validate_dir(root: str | Path) -> tuple[Report, Tables | None]:
-    """Check every table in ``root`` against the schema and rules; return typed tables if clean."""
+def validate_dir(root: str | Path, contents: dict[str, bytes] | None = None) -> tuple[Report, Tables | None]:
+    """Check every table in ``root`` against the schema and rules; return typed tables if clean.
+
+    ``contents`` maps table names to bytes that stand in for that table's file
+    (a writer validating what it is about to write); messages still name the
+    table's path, with line numbers of those bytes.
+    """
     pkg = load_package(root)
     report = Report()
     typed: dict[str, pl.DataFrame] = {}
     for name, res in pkg.resources.items():
         path = pkg.path(name)
-        text = read_text_table(path, res, report)
+        if contents is not None and name in contents:
+            text = parse_text_table(path, contents[name], res, report)
+        else:
+            text = read_text_table(path, res, report)
         if text is None:
             continue
+        if text.height == 0 and name != "model_aliases":
+            report.errors.append(f"{_loc(path, 1, 'file')} has a header but no rows; restore the rows (git checkout {path.name})")
+            continue
         before = len(report.errors)
-        _check_cells(path, res, text, report)
+        check_cells(path, res, text, report)
         if len(report.errors) == before:
             _check_keys(path, res, text, report)
         if len(report.errors) == before:
