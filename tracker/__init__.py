@@ -10,7 +10,7 @@ so that ``import tracker`` stays cheap (no statsmodels, no altair)::
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["forecast", "load", "validate", "open_store", "sql", "benchmark", "benchmarks"]
+__all__ = ["forecast", "backtest", "ledger", "load", "validate", "open_store", "sql", "benchmark", "benchmarks"]
 
 
 def __getattr__(name: str):

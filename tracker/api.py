@@ -88,3 +88,34 @@ def parse_date(value: dt.date | str, name: str = "date") -> dt.date:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise UsageError(f"{name} {value!r} is not a date; write YYYY-MM-DD") from None
+
+
+def backtest(
+    benches: list[str] | str | None = None,
+    *,
+    data: str | Path | None = None,
+    as_of: list[dt.date | str] | None = None,
+    methods: list[str] | None = None,
+    n_boot: int | None = None,
+    seed: int | None = None,
+    progress=None,
+):
+    """Backtest every method and baseline (``tracker backtest``); returns a ``tracker.backtesting.Backtest``."""
+    from tracker import backtesting as bt
+    from tracker import methods as m
+
+    tables = load(data)
+    if isinstance(benches, str):
+        benches = [benches]
+    bs = [resolve_benchmark(tables, b) for b in (benches or list(bt.GRIDS))]
+    dates = [parse_date(d, "as_of") for d in as_of] if as_of else None
+    with Store(tables) as store:
+        return bt.run(store, bs, as_of=dates, methods=tuple(methods) if methods else m.METHODS + m.BASELINES,
+                      n_boot=n_boot or bt.BACKTEST_BOOT, seed=DEFAULT_SEED if seed is None else seed, progress=progress)
+
+
+def ledger(folder: str | Path | None = None, *, data: str | Path | None = None):
+    """Saved forecasts scored against today's data (``tracker ledger``)."""
+    from tracker import saved as ledgermod
+
+    return ledgermod.score(folder, data=data)

@@ -145,6 +145,8 @@ class Forecast:
     frontier_passed: bool
     hindcast: Hindcast | None = None
     notes: tuple[str, ...] = field(default=())
+    # The other methods and the baselines, one line each (tracker.compare.MethodLine).
+    others: tuple = field(default=())
     # For charts and notebooks (not in to_dict): the selected rows, one per
     # model, with ``in_fit``; the frontier models of the trend; the curve band.
     points: pl.DataFrame | None = field(default=None, repr=False, compare=False)
@@ -173,6 +175,7 @@ class Forecast:
 
         d = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("points", "frontier_points", "curve")}
         d = {k: (asdict(v) if is_dataclass(v) else v) for k, v in d.items()}
+        d["others"] = [asdict(o) for o in self.others]
         d["fit"] = {
             "a": self.fit.a, "s": self.fit.s, "se_a": self.fit.se_a, "se_s": self.fit.se_s,
             "midpoint_log10_flop": self.fit.midpoint, "scale": self.fit.scale, "n": self.fit.n,
@@ -242,14 +245,25 @@ def forecast(
     compute_noise: bool = False,
     method: str = "compute",
     hindcast: bool = True,
-) -> Forecast:
+    side: bool = True,
+):
     """Forecast when ``benchmark`` reaches ``target`` (see the module docstring).
 
     If the target was already reached, ``hindcast`` also runs the same forecast
     with the data known the day before, so a reader sees how it would have done.
+    ``method`` "date" or "compute+date" returns a ``tracker.compare.MethodForecast``;
+    ``side`` adds one line per other method and baseline (``others``).
     """
+    if method in ("date", "compute+date"):
+        if n_boot < 100:
+            raise UsageError(f"--boot {n_boot} is too few resamples for 95% intervals; use at least 100 (default {DEFAULT_BOOT})")
+        from tracker.compare import forecast_method
+
+        return forecast_method(store, benchmark, target, method=method, as_of=as_of, source=source, settings=settings,
+                               include_imputed=include_imputed, ceiling=ceiling, n_boot=n_boot, seed=seed,
+                               trend_since=trend_since, side=side)
     if method != "compute":
-        raise UsageError(f"method {method!r} is not available yet; use compute")
+        raise UsageError(f"unknown method {method!r}; use compute, date or compute+date")
     ceiling = benchmark.ceiling if ceiling is None else ceiling
     check_target(benchmark, target, ceiling)
     if n_boot < 100:
@@ -324,11 +338,17 @@ def forecast(
         try:
             h = forecast(store, benchmark, target, as_of=before, source=source, settings=settings,
                          include_imputed=include_imputed, ceiling=ceiling, n_boot=n_boot, seed=seed,
-                         trend_since=trend_since, compute_noise=compute_noise, method=method, hindcast=False)
+                         trend_since=trend_since, compute_noise=compute_noise, method=method, hindcast=False, side=False)
             past = Hindcast(as_of=before, n_fit=h.data.n_fit, log10_compute=h.log10_compute, year=h.year)
         except (FitError, UsageError) as exc:
             past = Hindcast(as_of=before, error=str(exc))
+    others = ()
+    if side:
+        from tracker.compare import side_by_side
+
+        others = side_by_side(sel, front, target, ceiling=ceiling, as_of=as_of, seed=seed, skip="compute")
     return Forecast(
+        others=others,
         benchmark=benchmark, target=target, method=method, as_of=as_of, made_on=today, n_boot=n_boot, seed=seed,
         compute_noise=compute_noise, data=data, fit=point, n_boot_failed=boot.n_failed,
         point_log10_compute=point_x, log10_compute=log10_needed, delta_log10_compute=delta, reference_model=REFERENCE_MODEL if ref_log else None,

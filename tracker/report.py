@@ -107,4 +107,110 @@ def forecast_text(fc: Forecast) -> str:
     ]
     for n in fc.notes:
         out.append(f"Note: {n}")
+    out += others_lines(fc.others)
+    return "\n".join(out)
+
+
+def _months(years: float | None) -> str:
+    if years is None:
+        return "never"
+    return f"{years * 12:.1f} months" if years < 2 else f"{years:.1f} years"
+
+
+def others_lines(others) -> list[str]:
+    """One line per other method and baseline (``tracker.compare.MethodLine``)."""
+    if not others:
+        return []
+    out = ["", f"Other methods (same data; {next((o.n_boot for o in others if o.n_boot), 0)} resamples each; --method to run one in full):"]
+    for o in others:
+        name = f"  {o.method:<13}"
+        if o.error:
+            out.append(f"{name}cannot run: {o.error}")
+            continue
+        text = f"{name}median {_date(o.year.median)}, 80% {_span(o.year, 'lo80', 'hi80', _date)}  (n = {o.n}; {o.label})"
+        if o.halving_years is not None:
+            text += f"; effective compute halves every {_months(o.halving_years.median)}"
+        out.append(text)
+    return out
+
+
+def method_text(fc) -> str:
+    """``tracker forecast --method date|compute+date`` (a ``tracker.compare.MethodForecast``)."""
+    b, d, p = fc.benchmark, fc.data, fc.params
+    out = [f"{b.name} >= {fc.target:g}  ({b.variant}; floor {b.floor:g}, ceiling {b.ceiling:g})  method: {fc.method}"]
+    if fc.reached:
+        r = fc.reached
+        out += ["", f"Already reached: {r.model_name} ({r.organization or 'unknown org'}) on {r.date}, "
+                    f"score {r.score:.3f} [{r.setting}, {r.source_kind}: {r.source_name}]"]
+    out += ["", f"Data (as of {fc.as_of}): {d.n_models} models with a comparable score; {d.n_fit} used "
+                f"({d.first_release} to {d.last_release}); source: {d.source}; settings: {_counts(d.settings_used)}"]
+    if fc.method == "date":
+        out += [f"Fit: score = {p['floor']:g} + ({b.ceiling:g} - {p['floor']:g}) * sigmoid(s * (year - m)) on the "
+                f"{fc.n_points} state-of-the-art records (models that beat every earlier score)",
+                f"  s = {p['s_per_year']:.3f} per year, midpoint m = {_date(p['midpoint_year'])}"]
+    else:
+        se = p["se"]
+        out += [f"Fit: logit((score - {b.floor:g})/({b.ceiling:g} - {b.floor:g})) = a + s * log10(FLOP) + g * year, "
+                f"quasi-binomial GLM, n = {fc.n_points}",
+                f"  s = {p['s_per_decade']:.3f} (se {se[1]:.3f}) per decade of compute, g = {p['g_per_year']:.3f} "
+                f"(se {se[2]:.3f}) per year, dispersion {p['scale']:.3g}"]
+        h = fc.halving_years
+        if h is not None:
+            out.append(f"  algorithmic progress: the compute needed for a given score halves every {_months(h.median)} "
+                       f"(80%: {_months(h.lo80)} to {_months(h.hi80)}; g/s = {p['g_per_year'] / p['s_per_decade']:.2f} "
+                       "decades of effective compute per year)")
+    out += ["", f"Date reached (bootstrap, {fc.n_boot} resamples, seed {fc.seed}): median {_date(fc.year.median)}"
+                + (f"; full-data fit {_date(fc.point_year)}" if fc.point_year is not None else "; full-data fit: never"),
+            f"  80%: {_span(fc.year, 'lo80', 'hi80', _date)}",
+            f"  95%: {_span(fc.year, 'lo95', 'hi95', _date)}"]
+    if fc.year.share_never > 0:
+        out.append(f"  {fc.year.share_never:.1%} of resamples never reach the target")
+    for n in fc.notes:
+        out.append(f"Note: {n}")
+    out += others_lines(fc.others)
+    return "\n".join(out)
+
+
+def _num(v, fmt="{:.1f}") -> str:
+    return "-" if v is None else ("inf" if v == float("inf") else fmt.format(v))
+
+
+def backtest_text(bt) -> str:
+    """The per-benchmark, per-method table of ``tracker backtest``."""
+    out = [f"Backtest: as of {', '.join(d.isoformat()[:7] for d in bt.as_of)}; truth = data up to {bt.last_data_date}; "
+           f"{bt.n_boot} resamples per fit, seed {bt.seed}",
+           "errors in months (forecast median - actual; + = too late), over resolved forecasts; "
+           "cov80 = share of actual dates inside the 80% interval; baselines on the same forecasts",
+           ""]
+    head = f"{'benchmark':<19}{'method':<14}{'n':>4}{'resolved':>9}{'overdue':>8}{'|err|':>7}{'bias':>7}{'cov80':>7}   {'linear |err|':>12}{'sig-time |err|':>15}"
+    out.append(head)
+    out.append("-" * len(head))
+    for s in bt.summaries:
+        st = s.stats
+        bl = s.baselines
+        lin = bl.get("linear")
+        sig = bl.get("sigmoid-time")
+        out.append(f"{s.benchmark:<19}{s.method:<14}{st.n:>4}{st.n_resolved:>9}{st.n_overdue:>8}{_num(st.mae_months):>7}"
+                   f"{_num(st.bias_months, '{:+.1f}'):>7}{_num(st.coverage80, '{:.0%}'):>7}   "
+                   f"{_num(lin.mae_months) if lin else '':>12}{_num(sig.mae_months) if sig else '':>15}")
+    if bt.not_run:
+        out += ["", f"{len(bt.not_run)} fits could not run (too little data as of that date); the latest reason each:"]
+        seen = set()
+        for bench, meth, d, why in reversed(bt.not_run):
+            if (bench, meth) in seen:
+                continue
+            seen.add((bench, meth))
+            out.append(f"  {bench} {meth} (e.g. {d}): {why}")
+    return "\n".join(out)
+
+
+def ledger_text(rows) -> str:
+    if not rows:
+        return "No saved forecasts yet: save one with tracker forecast --bench mmlu --target 0.9 --save"
+    out = [f"{'made':<11}{'benchmark':<19}{'target':>7} {'method':<13}{'median':<11} {'80% interval':<26}{'status':<18}{'actual':<11}{'error':>7}"]
+    for r in rows:
+        iv = f"{r.lo80 or 'never'} to {r.hi80 or 'never'}"
+        err = "" if r.error_months is None else f"{r.error_months:+.1f}"
+        out.append(f"{r.made_on:<11}{r.benchmark:<19}{r.target:>7g} {r.method:<13}{r.median or 'never':<11} {iv:<26}"
+                   f"{r.status:<18}{r.actual or '-':<11}{err:>7}" + ("  (data changed since)" if r.data_changed else ""))
     return "\n".join(out)

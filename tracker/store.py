@@ -119,6 +119,12 @@ class Store:
         df = self._frame("SELECT * FROM models WHERE id = getvariable('id')", {"id": model_id})
         return df.row(0, named=True) if df.height else None
 
+    def last_data_date(self) -> dt.date:
+        """The newest release or report date anywhere in the data (the data's vintage)."""
+        return self._frame(
+            "SELECT greatest((SELECT max(release_date) FROM models), (SELECT max(date_reported) FROM scores)) AS d"
+        )["d"].item()
+
     # -- the user's own SQL ---------------------------------------------------------------
 
     def query(self, sql: str) -> pl.DataFrame:

@@ -1,0 +1,205 @@
+"""Methods side by side, the as-of filter, the backtest, and the ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from tests.conftest import DATASETS
+from tests.synthetic import write_synthetic
+from tracker import backtesting as bt
+from tracker import cli, data, glm, methods, saved
+from tracker.compare import MethodForecast
+from tracker.forecasting import forecast
+from tracker.select import resolve_benchmark, select
+from tracker.store import Store
+
+#: Months of median absolute error the synthetic backtest may show (monthly models:
+#: the first model to cross lands on a monthly grid, so half a month is irreducible).
+SYN_MAE_MONTHS = 3.0
+UNDATED_LAG_DAYS = 183  # tracker/sql/views.sql
+
+
+# -- the as-of filter ---------------------------------------------------------------------
+
+
+def _expected_known(scores: pl.DataFrame, models: pl.DataFrame) -> pl.DataFrame:
+    """The known-date rule recomputed in polars, independently of the SQL view."""
+    vintage = max(models["release_date"].max(), scores["date_reported"].max())
+    first = scores.group_by("benchmark_id").agg(pl.col("date_reported").min().alias("first"))
+    j = scores.join(models.select(pl.col("id").alias("model_id"), "release_date"), on="model_id").join(first, on="benchmark_id", how="left")
+    lagged = (pl.max_horizontal("release_date", pl.col("first").fill_null(pl.col("release_date")))
+              + pl.duration(days=UNDATED_LAG_DAYS))
+    return j.with_columns(
+        pl.when(pl.col("date_reported").is_not_null()).then(pl.col("date_reported"))
+        .when(pl.col("source_kind") == "lab").then(pl.col("release_date"))
+        .otherwise(pl.min_horizontal(lagged, pl.lit(vintage))).alias("known")
+    )
+
+
+def test_as_of_never_leaks_on_real_data() -> None:
+    t = data.load(DATASETS)
+    known = _expected_known(t.scores, t.models)
+    with Store(t) as s:
+        for bid in bt.GRIDS:
+            b = resolve_benchmark(t, bid)
+            for T in bt.as_of_grid(dt.date(2021, 1, 1), s.last_data_date(), 3):
+                rows = select(s, b, as_of=T).rows
+                assert (rows["release_date"] <= T).all() and (rows["known_date"] <= T).all()
+                # every selected (model, score) row is one whose independently recomputed known date is <= T
+                ok = known.filter((pl.col("benchmark_id") == bid) & (pl.col("known") <= T) & (pl.col("release_date") <= T))
+                pairs = set(zip(ok["model_id"], ok["score"]))
+                assert set(zip(rows["model_id"], rows["score"])) <= pairs, (bid, T)
+
+
+def test_undated_third_party_score_counts_from_release_plus_lag(tmp_path: Path) -> None:
+    # s040 is released 2021-05-01. An undated independent re-run scores it 0.99 (a later backfill):
+    # it must not be visible on 2021-06-01, only from 2021-05-01 + 183 days = 2021-10-31.
+    extra = ["s040,syn,0.99,,5-shot,,,independent,Later leaderboard,https://example.org/lb,,\n"]
+    t = data.load(write_synthetic(tmp_path / "d", extra_scores=extra))
+    b = resolve_benchmark(t, "syn")
+    with Store(t) as s:
+        before = select(s, b, as_of=dt.date(2021, 10, 30)).rows.filter(pl.col("model_id") == "s040")
+        after = select(s, b, as_of=dt.date(2021, 10, 31)).rows.filter(pl.col("model_id") == "s040")
+        later_models = select(s, b, as_of=dt.date(2021, 6, 1)).rows.filter(pl.col("release_date") > dt.date(2021, 6, 1))
+    assert before["score"].item() < 0.9 and before["source_kind"].item() == "lab"
+    assert after["score"].item() == 0.99
+    assert later_models.height == 0
+
+
+# -- the 3-covariate GLM ------------------------------------------------------------------
+
+
+def test_logit_glm_equals_statsmodels_with_three_covariates() -> None:
+    pytest.importorskip("statsmodels")
+    rng = np.random.default_rng(3)
+    x = rng.uniform(21, 26, 60)
+    t = 2019 + (x - 21) / 0.7 + rng.normal(0, 0.8, 60)  # correlated with x, as in the data
+    z = np.clip(1 / (1 + np.exp(-(-30 + 1.0 * (x - 0) + 0.3 * (t - 2019) + 0.0))) + rng.normal(0, 0.03, 60), 0, 1)
+    X = np.column_stack([np.ones(60), x, t])
+    ours, ref = glm.fit_logit(X, z, 500.0), glm.fit_logit_statsmodels(X, z, 500.0)
+    assert np.allclose(ours.beta, ref.beta, rtol=1e-6, atol=1e-6)
+    assert np.allclose(ours.cov, ref.cov, rtol=1e-5, atol=1e-9)
+    assert ours.scale == pytest.approx(ref.scale, rel=1e-6)
+    betas, failed = glm.bootstrap_logit(X, z, 500.0, n_boot=50, seed=1)
+    assert failed == 0
+    # the batched solver agrees with the scalar one on a resample
+    counts = next(iter(__import__("tracker.fit", fromlist=["x"]).iter_bootstrap_counts(60, n_boot=50, seed=1)))[7]
+    keep = counts > 0
+    one = glm.fit_logit(X[keep], z[keep], 500.0 * counts[keep])
+    assert np.allclose(betas[7], one.beta, rtol=1e-6, atol=1e-6)
+
+
+# -- the backtest ---------------------------------------------------------------------------
+
+
+def test_synthetic_history_backtests_near_zero_error_and_about_80_percent_coverage(tmp_path: Path) -> None:
+    # Early as-of dates, thresholds 1-6 years ahead: the interval is dominated by the
+    # uncertainty of the fit, which is what the bootstrap measures (see docs/method.md, 6).
+    points = []
+    for seed in range(6):
+        t = data.load(write_synthetic(tmp_path / str(seed), seed=seed))
+        with Store(t) as s:
+            r = bt.run(s, [resolve_benchmark(t, "syn")], as_of=[dt.date(2020, 1, 1), dt.date(2020, 7, 1), dt.date(2021, 1, 1)],
+                       grids={"syn": [0.6, 0.7, 0.8, 0.9]}, n_boot=200, methods=("compute",))
+        points += r.points
+    st = bt.stats(points, 2030.0)
+    assert st.n == st.n_resolved == 72  # 6 seeds x 3 dates x 4 thresholds, all reached by 2026
+    assert st.mae_months < SYN_MAE_MONTHS and abs(st.bias_months) < 2.0
+    assert 0.6 <= st.coverage80 <= 0.95  # 74% with these seeds
+
+
+def test_baselines_are_scored_on_the_same_forecasts(tmp_path: Path) -> None:
+    t = data.load(write_synthetic(tmp_path / "d"))
+    with Store(t) as s:
+        r = bt.run(s, [resolve_benchmark(t, "syn")], as_of=[dt.date(2019, 7, 1), dt.date(2022, 1, 1)],
+                   grids={"syn": [0.5, 0.7, 0.9]}, n_boot=100)
+    pairs = {}
+    for p in r.points:
+        pairs.setdefault(p.method, set()).add((p.as_of, p.threshold))
+    for summ in r.summaries:
+        mine = pairs.get(summ.method, set())
+        for name, stats in summ.baselines.items():
+            assert stats.n == len(mine) and pairs[name] >= mine  # same (as_of, threshold) pairs
+            same = [p for p in r.points if p.method == name and (p.as_of, p.threshold) in mine]
+            assert stats == bt.stats(same, float(np.float64(2026.5)))
+
+
+def test_backtest_real_data_is_fast_enough_and_strict() -> None:
+    t = data.load(DATASETS)
+    with Store(t) as s:
+        b = resolve_benchmark(t, "gpqa")
+        r = bt.run(s, [b], as_of=[dt.date(2024, 7, 1)], n_boot=100)
+        best = select(s, b, as_of=dt.date(2024, 7, 1)).rows["score"].max()
+    assert r.points and all(p.threshold > best for p in r.points)  # only thresholds not reached at T
+    assert all(p.actual is None or p.actual_model for p in r.points)
+
+
+# -- methods --------------------------------------------------------------------------------
+
+
+def test_state_of_the_art_keeps_only_records() -> None:
+    years = np.array([2020.0, 2021.0, 2021.5, 2022.0, 2023.0])
+    scores = np.array([0.3, 0.5, 0.4, 0.5, 0.7])  # 0.4 is below the record; 0.5 again is a tie, not a record
+    ry, rs = methods.state_of_the_art(years, scores)
+    assert ry.tolist() == [2020.0, 2021.0, 2023.0] and rs.tolist() == [0.3, 0.5, 0.7]
+
+
+def test_compute_date_recovers_a_known_halving_time() -> None:
+    # logit z = -30 + 1.0 x + 0.5 (t - 2020): effective compute needed falls 0.5 decades a year,
+    # so it halves every log10(2) / 0.5 = 0.602 years.
+    rng = np.random.default_rng(5)
+    x = rng.uniform(21, 26, 80)
+    t = 2018 + rng.uniform(0, 6, 80)
+    y = 1 / (1 + np.exp(-(-23.5 + 1.0 * x + 0.5 * (t - 2020) - 0.5 * 0)))  # floor 0
+    fy = np.linspace(2018, 2024, 30)
+    fx = 21 + 0.7 * (fy - 2018)
+    f = methods.fit_compute_date(x, t, y, floor=0.0, ceiling=1.0, weight=1000.0, fy=fy, fx=fx, n_boot=100, seed=1)
+    assert f.params["halving_years"] == pytest.approx(np.log10(2) / 0.5, rel=1e-3)
+
+
+def test_forecast_method_date_and_side_lines(tiny: Path) -> None:
+    t = data.load(tiny)
+    with Store(t) as s:
+        fc = forecast(s, resolve_benchmark(t, "toy"), 0.95, n_boot=200, method="date")
+        main = forecast(s, resolve_benchmark(t, "toy"), 0.95, n_boot=200)
+    assert isinstance(fc, MethodForecast) and fc.method == "date" and fc.year.median is not None
+    assert [o.method for o in main.others] == ["date", "compute+date", "linear", "sigmoid-time"]
+    assert all(o.error or o.year for o in main.others)
+    json.dumps(main.to_dict()), json.dumps(fc.to_dict())
+
+
+# -- ledger and CLI ---------------------------------------------------------------------------
+
+
+def test_ledger_round_trip_is_write_once(tiny: Path, tmp_path: Path, capsys) -> None:
+    led = tmp_path / "ledger"
+    args = ["forecast", "--bench", "toy", "--target", "0.95", "--boot", "200", "--data", str(tiny), "--save", "--ledger-dir", str(led)]
+    assert cli.main(args) == 0 and cli.main(args) == 0
+    files = sorted(led.glob("*.json"))
+    assert len(files) == 2 and any(f.name.endswith("_compute-2.json") for f in files)  # the first was not overwritten
+    files = [f for f in files if not f.name.endswith("-2.json")]
+    rec = json.loads(files[0].read_text())
+    assert rec["benchmark"] == "toy" and rec["seed"] == 20240101 and set(rec["data_sha256"]) >= {"scores.csv", "models.csv"}
+    assert rec["forecast"]["year_dates"]["median"]
+    rows = saved.score(led, data=tiny)
+    assert len(rows) == 2 and rows[0].status in ("open", "missed (overdue)") and not rows[0].data_changed
+    capsys.readouterr()
+    assert cli.main(["ledger", "--dir", str(led), "--data", str(tiny), "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2
+
+
+def test_cli_backtest_and_methods_end_to_end(tiny: Path, capsys) -> None:
+    assert cli.main(["forecast", "--bench", "toy", "--target", "0.95", "--boot", "200", "--data", str(tiny), "--method", "compute+date"]) == 0
+    out = capsys.readouterr().out
+    assert "method: compute+date" in out and "Other methods" in out
+    assert cli.main(["backtest", "--bench", "mmlu", "--as-of", "2023-03-18", "--boot", "100", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["as_of"] == ["2023-03-18"] and {s["method"] for s in d["summaries"]} >= {"compute", "date", "linear"}
+    assert cli.main(["backtest", "--bench", "toy", "--data", str(tiny)]) == 2  # no threshold grid: one-line error
+    assert "no threshold grid" in capsys.readouterr().err
