@@ -34,6 +34,13 @@ def _data_opt(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", metavar="DIR", help="datasets folder (default: $TRACKER_DATA, ./datasets, or the repository's)")
 
 
+def _chart_opts(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scale", type=float, default=1, help="PNG pixel scale, 2 for retina (default 1)")
+    p.add_argument("--title", help="chart title (default: one naming the benchmark)")
+    p.add_argument("--subtitle", help="chart subtitle (default: the forecast in one sentence)")
+    p.add_argument("--width", type=int, help="plot width in pixels (default 600; the image is about 720)")
+
+
 def _output_opt(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
 
@@ -70,6 +77,28 @@ def build_parser() -> argparse.ArgumentParser:
                    help="redraw log10 compute within its confidence band in each resample (wider intervals, "
                         "but biases the slope toward zero: see docs/method.md)")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    p.add_argument("--chart", metavar="FILE", help="also draw the fit chart to FILE (.png, .svg, .html or .json)")
+    _chart_opts(p)
+    _data_opt(p)
+
+    p = sub.add_parser(
+        "chart", help="draw a forecast chart for a blog post (PNG, SVG, HTML, JSON)",
+        description="Draw one chart of a forecast: 'fit' (score against training compute, the fitted sigmoid, "
+        "its 80%% band and the crossing), 'progress' (score over time, state of the art, forecast date) or "
+        "'compute' (frontier compute trend and the compute the target needs). The file extension picks the format.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_fmt("tracker chart fit --bench mmlu --target 0.9 --out docs/img/mmlu-fit.png --scale 2\n"
+                    "tracker chart progress --bench gpqa --target 0.8 --out gpqa.html\n"
+                    "tracker chart compute --bench swe-bench --target 0.8 --out swe.svg --title 'SWE-bench: when 80%?'"),
+    )
+    p.add_argument("kind", choices=("fit", "progress", "compute"), help="which chart")
+    p.add_argument("--bench", "-b", required=True, help="benchmark id or alias: mmlu, gpqa, swe-bench, fm")
+    p.add_argument("--target", "-t", type=float, default=0.9, help="target score as a fraction (default 0.9)")
+    p.add_argument("--out", "-o", required=True, metavar="FILE", help="output file: .png, .svg, .html (offline) or .json (Vega-Lite)")
+    p.add_argument("--as-of", metavar="DATE", help="use only data known on or before DATE (YYYY-MM-DD)")
+    p.add_argument("--boot", type=int, default=None, metavar="B", help="bootstrap resamples (default 2000)")
+    p.add_argument("--seed", type=int, default=None, help="bootstrap seed (default 20240101)")
+    _chart_opts(p)
     _data_opt(p)
 
     p = sub.add_parser(
@@ -111,6 +140,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", metavar="FILE", help="keep the database in FILE instead of memory")
     _output_opt(p)
     _data_opt(p)
+
+    from tracker import cli_write  # add, import: the commands that change the data
+
+    cli_write.register(sub, _fmt, _data_opt)
+
+    from tracker import cli_eval  # backtest, ledger; forecast --method/--save
+
+    cli_eval.register(sub, _fmt, _data_opt)
+    cli_eval.forecast_options(sub.choices["forecast"])
     return top
 
 
@@ -132,18 +170,48 @@ def cmd_forecast(a) -> int:
     from tracker import api
     from tracker.forecasting import DEFAULT_BOOT, DEFAULT_SEED
 
+    if a.chart:
+        from tracker import charts
+
+        charts.check_path(a.chart, a.scale)  # fail before the bootstrap, not after
     fc = api.forecast(
         a.bench, a.target, data=a.data, as_of=a.as_of, source=a.source, settings=a.setting,
         include_imputed=a.include_imputed, ceiling=a.ceiling, n_boot=a.boot or DEFAULT_BOOT,
         seed=DEFAULT_SEED if a.seed is None else a.seed, trend_since=a.trend_since,
-        compute_noise=a.compute_noise,
+        compute_noise=a.compute_noise, method=a.method,
     )
     if a.json:
         print(json.dumps(fc.to_dict(), indent=1))
     else:
-        from tracker.report import forecast_text
+        from tracker.report import forecast_text, method_text
 
-        print(forecast_text(fc))
+        print(forecast_text(fc) if a.method == "compute" else method_text(fc))
+    if a.save:
+        from tracker.cli_eval import save_forecast
+
+        save_forecast(fc, a)
+    if a.chart and a.method == "compute":
+        _draw("fit", fc, a, a.chart)
+    elif a.chart:
+        print(f"warning: --chart draws the compute method's fit; not drawn for --method {a.method}", file=sys.stderr)
+    return 0
+
+
+def _draw(kind: str, fc, a, out: str) -> None:
+    from tracker import charts
+
+    path = charts.save(charts.chart(kind, fc, title=a.title, subtitle=a.subtitle, width=a.width), out, a.scale)
+    print(f"wrote {path}", file=sys.stderr)
+
+
+def cmd_chart(a) -> int:
+    from tracker import api, charts
+    from tracker.forecasting import DEFAULT_BOOT, DEFAULT_SEED
+
+    charts.check_path(a.out, a.scale)  # fail before the bootstrap, not after
+    fc = api.forecast(a.bench, a.target, data=a.data, as_of=a.as_of, n_boot=a.boot or DEFAULT_BOOT,
+                      seed=DEFAULT_SEED if a.seed is None else a.seed)
+    _draw(a.kind, fc, a, a.out)
     return 0
 
 
@@ -178,7 +246,39 @@ def cmd_sql(a) -> int:
     return 0
 
 
-COMMANDS = {"forecast": cmd_forecast, "list": cmd_list, "validate": cmd_validate, "sql": cmd_sql}
+COMMANDS = {"forecast": cmd_forecast, "chart": cmd_chart, "list": cmd_list, "validate": cmd_validate, "sql": cmd_sql}
+
+
+def cmd_add(a) -> int:
+    from tracker.cli_write import cmd_add as run
+
+    return run(a)
+
+
+def cmd_import(a) -> int:
+    from tracker.cli_write import cmd_import as run
+
+    return run(a)
+
+
+COMMANDS["add"] = cmd_add
+COMMANDS["import"] = cmd_import
+
+
+def cmd_backtest(a) -> int:
+    from tracker.cli_eval import cmd_backtest as run
+
+    return run(a)
+
+
+def cmd_ledger(a) -> int:
+    from tracker.cli_eval import cmd_ledger as run
+
+    return run(a)
+
+
+COMMANDS["backtest"] = cmd_backtest
+COMMANDS["ledger"] = cmd_ledger
 
 
 def main(argv: list[str] | None = None) -> int:
