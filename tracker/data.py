@@ -159,11 +159,10 @@ def check_cells(path: Path, res: Resource, df: pl.DataFrame, report: Report) -> 
     lines = pl.int_range(2, df.height + 2, eager=True).alias("_line")
     df = df.with_columns(lines)
 
+    checks: list[tuple[pl.Expr, str, object]] = []
+
     def flag(mask: pl.Expr, col: str, message) -> None:
-        bad = df.filter(mask).select("_line", col).head(50)
-        for line, value in bad.iter_rows():
-            msg = message(value) if callable(message) else message
-            report.errors.append(f"{_loc(path, line, col)} {msg}")
+        checks.append((mask, col, message))
 
     for f in res.fields:
         c = pl.col(f.name)
@@ -205,6 +204,16 @@ def check_cells(path: Path, res: Resource, df: pl.DataFrame, report: Report) -> 
         if f.unique:  # the later copies are the error: the first is where the id was defined
             dup = ~empty & c.is_duplicated() & ~c.is_first_distinct()
             flag(dup, f.name, lambda v: f"{v!r} appears more than once (an earlier line has it); ids must be unique")
+
+    # One pass finds which rules fire anywhere; only those are filtered for their lines.
+    fired = df.select([mask.any().alias(f"_{i}") for i, (mask, _, _) in enumerate(checks)]).row(0)
+    for hit, (mask, col, message) in zip(fired, checks):
+        if not hit:
+            continue
+        bad = df.filter(mask).select("_line", col).head(50)
+        for line, value in bad.iter_rows():
+            msg = message(value) if callable(message) else message
+            report.errors.append(f"{_loc(path, line, col)} {msg}")
 
 
 def _pct_hint(v: str) -> str:
