@@ -137,10 +137,27 @@ def parse_text_table(path: Path, raw: bytes, res: Resource, report: Report) -> p
 
 
 def _ragged_line(text: str, ncols: int) -> tuple[int, int] | None:
-    """(line, fields) of the first data line whose field count is not ``ncols``."""
-    lines = pl.Series(text.rstrip("\n").split("\n")[1:], dtype=pl.String)
+    """(line, fields) of the first data line whose field count is not ``ncols``.
+
+    Vectorised: quoted fields (with ``""`` escapes) are blanked out and the
+    commas left are counted; only a line that looks wrong is re-read with the
+    csv module to confirm.
+    """
+    lines = pl.Series([text.rstrip("\n")]).str.split("\n").explode().slice(1)
     if lines.len() == 0:
         return None
+    plain = lines.str.count_matches(",", literal=True) + 1
+    suspects = ((plain != ncols) | lines.str.contains('"', literal=True)).arg_true()
+    if suspects.len() == 0:
+        return None
+    sub = lines.gather(suspects)
+    counts = sub.str.replace_all(r'"(?:[^"]|"")*"', "", literal=False).str.count_matches(",", literal=True) + 1
+    for i, n in zip(suspects.to_list(), counts.to_list()):
+        if n != ncols:
+            n = len(next(csv.reader([lines[i]]), []))
+            if n != ncols:
+                return i + 2, n
+    return None
     quoted = lines.str.contains('"', literal=True)
     counts = lines.str.count_matches(",", literal=True) + 1
     frame = pl.DataFrame({"i": pl.int_range(0, lines.len(), eager=True), "q": quoted, "n": counts})
