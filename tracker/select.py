@@ -102,10 +102,7 @@ def select(
         raise UsageError(f"unknown source kind {source!r}; use one of: {', '.join(SOURCES)}")
     patterns = tuple(settings) if settings else benchmark.settings
     rows = store.select_scores(benchmark.id, list(patterns), source, as_of)
-    everything = store.benchmark_scores(benchmark.id, as_of)
-    if source != "any":
-        everything = everything.filter(pl.col("source_kind") == source)
-    n_other = everything["model_id"].n_unique() - rows.height if rows.height or everything.height else 0
+    n_other = store.count_scored_models(benchmark.id, as_of, source) - rows.height
     has_compute = rows.filter(pl.col("compute_flop").is_not_null())
     imputed = has_compute.filter(pl.col("compute_imputed"))
     fit_rows = has_compute if include_imputed else has_compute.filter(~pl.col("compute_imputed"))

@@ -107,6 +107,15 @@ class Store:
             {"b": benchmark, "d": as_of},
         )
 
+    def count_scored_models(self, benchmark: str, as_of: dt.date, source: str) -> int:
+        """Models with any score (any setting) of ``benchmark`` known by ``as_of``, of a source kind or ``any``."""
+        return self._frame(
+            "SELECT count(DISTINCT model_id) AS n FROM scores_joined WHERE benchmark_id = getvariable('b') "
+            "AND known_date <= getvariable('d') AND release_date <= getvariable('d') "
+            "AND (getvariable('src') = 'any' OR source_kind = getvariable('src'))",
+            {"b": benchmark, "d": as_of, "src": source},
+        )["n"].item()
+
     def frontier(self, as_of: dt.date, since: dt.date) -> pl.DataFrame:
         """Frontier models (Epoch AI's top-10 definition) with compute, released in [since, as_of]."""
         return self._frame(
