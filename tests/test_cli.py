@@ -107,3 +107,31 @@ def test_console_script_runs_as_a_subprocess(tiny: Path) -> None:
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.startswith("Error: target 0.2 is outside") and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("bench", "target", "extra", "needle"),
+    [
+        ("mmlu", "0.85", [], "Already reached: GPT-4"),
+        ("mmlu", "0.9", [], "Date the frontier reaches that compute"),
+        ("gpqa", "0.8", [], "Already reached"),
+        ("gpqa", "0.97", [], "Compute needed for 0.97"),
+        ("swe-bench", "0.8", [], "Compute needed for 0.8"),
+        ("swe-bench", "0.9", ["--method", "date"], "method: date"),
+        ("fm-2025-02-28", "0.4", [], "Compute needed for 0.4"),
+        ("fm", "0.9", ["--method", "date"], "method: date"),
+    ],
+)
+def test_forecast_on_the_shipped_data(capsys, bench: str, target: str, extra: list[str], needle: str) -> None:
+    code, out, err = run(capsys, "forecast", "--bench", bench, "--target", target, "--boot", "300", *extra)
+    assert code == 0, err
+    assert needle in out
+    code, out, err = run(capsys, "forecast", "--bench", bench, "--target", target, "--boot", "300", "--json", *extra)
+    assert code == 0, err
+    json.loads(out)
+
+
+@pytest.mark.parametrize("target", ["0.2", "1.5"])
+def test_impossible_targets_on_the_shipped_data(capsys, target: str) -> None:
+    code, _, err = run(capsys, "forecast", "--bench", "mmlu", "--target", target)
+    assert code == 2 and err.startswith("Error: target") and err.count("\n") == 1

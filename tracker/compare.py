@@ -7,6 +7,8 @@ other method and baseline as one line, fitted to the same selection with
 
 from __future__ import annotations
 
+from collections import Counter
+
 import datetime as dt
 import math
 from dataclasses import asdict, dataclass, field
@@ -17,7 +19,7 @@ import polars as pl
 from tracker import methods as m
 from tracker.errors import FitError, UsageError
 from tracker.forecasting import (DEFAULT_TREND_SINCE, MIN_FIT_POINTS, DataUsed, Interval, Reached, _interval,
-                                 check_target, first_reached, year_to_date)
+                                 check_target, first_reached, year_to_date, year_to_iso)
 from tracker.select import Benchmark, Selection, select
 from tracker.store import Store
 
@@ -45,6 +47,11 @@ def line(method: str, fitted: m.MethodFit | None, target: float, error: str | No
     halving = _interval(fitted.halving_draws) if fitted.halving_draws is not None else None
     return MethodLine(method, m.LABELS[method], n=fitted.n, n_boot=fitted.n_boot, year=_interval(fitted.draws(target)),
                       halving_years=halving)
+
+
+def _counted(col: pl.Series) -> dict[str, int]:
+    """Value counts, most common first (what the rows of this fit actually used)."""
+    return dict(Counter(col.to_list()).most_common())
 
 
 def side_by_side(sel: Selection, front: pl.DataFrame, target: float, *, ceiling: float, as_of: dt.date,
@@ -110,8 +117,7 @@ class MethodForecast:
 def year_dates(iv: Interval | None) -> dict | None:
     if iv is None:
         return None
-    return {k: (year_to_date(v).isoformat() if v is not None and v < 9999 else None)
-            for k, v in asdict(iv).items() if k != "share_never"}
+    return {k: year_to_iso(v) for k, v in asdict(iv).items() if k != "share_never"}
 
 
 def forecast_method(store: Store, benchmark: Benchmark, target: float, *, method: str, as_of: dt.date | None,
@@ -148,7 +154,8 @@ def forecast_method(store: Store, benchmark: Benchmark, target: float, *, method
         n_models=sel.rows.height, n_fit=fit_rows.height, n_no_compute=sel.n_no_compute,
         n_imputed_excluded=sel.n_imputed_excluded, n_other_settings=sel.n_other_settings,
         first_release=fit_rows["release_date"].min(), last_release=fit_rows["release_date"].max(),
-        source=sel.source, settings_preference=sel.patterns, settings_used=sel.settings_used, sources_used=sel.sources_used,
+        source=sel.source, settings_preference=sel.patterns,
+        settings_used=_counted(fit_rows["setting"]), sources_used=_counted(fit_rows["source_name"]),
     )
     others = side_by_side(sel, front, target, ceiling=ceiling, as_of=as_of, seed=seed, skip=method) if side else ()
     return MethodForecast(

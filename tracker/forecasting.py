@@ -192,8 +192,7 @@ class Forecast:
             "se_slope": self.trend.se_slope, "growth_per_year": self.trend.growth_per_year,
             "doubling_time_years": self.trend.doubling_time_years, "n": self.trend.n,
         }
-        d["year_dates"] = {k: (year_to_date(v).isoformat() if v is not None else None)
-                           for k, v in asdict(self.year).items() if k != "share_never"}
+        d["year_dates"] = {k: year_to_iso(v) for k, v in asdict(self.year).items() if k != "share_never"}
         d["compute_multiple_of_reference"] = {
             k: self.multiple_of_reference(v) for k, v in asdict(self.log10_compute).items() if k != "share_never"
         }
@@ -202,6 +201,17 @@ class Forecast:
 
 def year_to_date(year: float) -> dt.date:
     return trendmod.date_from_decimal_year(year)
+
+
+def year_to_iso(year: float | None) -> str | None:
+    """ISO date of a decimal year; None when open-ended or outside calendar years 1-9998.
+
+    Such years come from nearly flat fits (a date thousands of years away, or
+    before any data): no calendar date says anything useful about them.
+    """
+    if year is None or not (1.0 <= year < 9999.0):
+        return None
+    return year_to_date(year).isoformat()
 
 
 def _x_sd(frame: pl.DataFrame) -> np.ndarray:
@@ -283,7 +293,7 @@ def forecast(
         raise FitError(
             f"{benchmark.name}: only {rows.height} models with a comparable score and a compute estimate as of {as_of} "
             f"({sel.rows.height} scored, {sel.n_no_compute} without compute, {sel.n_imputed_excluded} imputed excluded); "
-            "the compute fit needs at least 3: try --source any, --include-imputed or a later --as-of"
+            "the compute fit needs at least 3: try --method date (needs no compute), --source any or --include-imputed"
         )
     x = rows["log10_compute"].to_numpy()
     y = rows["score"].to_numpy()

@@ -23,14 +23,18 @@ def _mult(fc: Forecast, log10c: float | None) -> str:
         return ""
     if m >= 1e5:
         return f"{m:.1e}x"
-    return f"{m:,.0f}x" if m >= 10 else f"{m:.2g}x"
+    if m >= 10:
+        return f"{m:,.0f}x"
+    return f"{m:.1f}x" if m >= 1 else f"{m:.2g}x"
 
 
 def _date(year: float | None) -> str:
     if year is None:
         return "never"
-    if year > 9999:
+    if year >= 9999:
         return "after 9999"
+    if year < 1900:  # a nearly flat fit crossing the target far outside the data
+        return "before 1900"
     return year_to_date(year).isoformat()
 
 
