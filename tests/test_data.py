@@ -86,3 +86,13 @@ def test_shipped_data_is_valid() -> None:
     assert report.errors == []
     assert tables is not None
     assert tables.scores["date_reported"].drop_nulls().max() <= dt.date.today()
+
+
+def test_importer_columns_match_the_datapackage() -> None:
+    from tracker.importers.common import ALIAS_FIELDS, MODEL_FIELDS, SCORE_FIELDS
+    from tracker.schema import load_package
+
+    pkg = load_package(Path(__file__).resolve().parents[1] / "datasets")
+    assert SCORE_FIELDS == pkg.resources["scores"].columns
+    assert MODEL_FIELDS == pkg.resources["models"].columns
+    assert ALIAS_FIELDS == pkg.resources["model_aliases"].columns

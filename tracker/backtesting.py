@@ -30,7 +30,7 @@ import polars as pl
 from tracker import methods as m
 from tracker.compare import rows_with_fit_flag
 from tracker.errors import FitError, UsageError
-from tracker.forecasting import DEFAULT_SEED, DEFAULT_TREND_SINCE
+from tracker.forecasting import DEFAULT_SEED, DEFAULT_TREND_SINCE, jsonable
 from tracker.select import Benchmark, select
 from tracker.store import Store
 from tracker.trend import decimal_year
@@ -134,19 +134,8 @@ class Backtest:
     not_run: tuple[tuple[str, str, dt.date, str], ...]  # (benchmark, method, as_of, why)
 
     def to_dict(self) -> dict:
-        def conv(o):
-            if isinstance(o, dt.date):
-                return o.isoformat()
-            if isinstance(o, dict):
-                return {k: conv(v) for k, v in o.items()}
-            if isinstance(o, (list, tuple)):
-                return [conv(v) for v in o]
-            if isinstance(o, float) and not math.isfinite(o):
-                return None
-            return o
-
         pts = [dict(asdict(p), error_months=p.error_months, inside80=p.inside80) for p in self.points]
-        return conv({"as_of": self.as_of, "last_data_date": self.last_data_date, "n_boot": self.n_boot,
+        return jsonable({"as_of": self.as_of, "last_data_date": self.last_data_date, "n_boot": self.n_boot,
                      "seed": self.seed, "summaries": [asdict(s) for s in self.summaries], "forecasts": pts,
                      "not_run": [dict(zip(("benchmark", "method", "as_of", "why"), r)) for r in self.not_run]})
 

@@ -19,7 +19,7 @@ import polars as pl
 from tracker import methods as m
 from tracker.errors import FitError, UsageError
 from tracker.forecasting import (DEFAULT_TREND_SINCE, MIN_FIT_POINTS, DataUsed, Interval, Reached, _interval,
-                                 check_target, first_reached, year_to_date, year_to_iso)
+                                 check_target, first_reached, jsonable, year_to_date, year_to_iso)
 from tracker.select import Benchmark, Selection, select
 from tracker.store import Store
 
@@ -96,22 +96,11 @@ class MethodForecast:
     points: pl.DataFrame | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict:
-        def conv(o):
-            if isinstance(o, dt.date):
-                return o.isoformat()
-            if isinstance(o, dict):
-                return {k: conv(v) for k, v in o.items()}
-            if isinstance(o, (list, tuple)):
-                return [conv(v) for v in o]
-            if isinstance(o, float) and not math.isfinite(o):
-                return None
-            return o
-
         d = {k: getattr(self, k) for k in self.__dataclass_fields__ if k != "points"}
         d = {k: (asdict(v) if hasattr(v, "__dataclass_fields__") else v) for k, v in d.items()}
         d["others"] = [asdict(o) for o in self.others]
         d["year_dates"] = year_dates(self.year)
-        return conv(d)
+        return jsonable(d)
 
 
 def year_dates(iv: Interval | None) -> dict | None:

@@ -167,18 +167,6 @@ class Forecast:
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (dates as ISO strings, None for open ends)."""
-
-        def conv(o):
-            if isinstance(o, dt.date):
-                return o.isoformat()
-            if isinstance(o, dict):
-                return {k: conv(v) for k, v in o.items()}
-            if isinstance(o, (list, tuple)):
-                return [conv(v) for v in o]
-            if isinstance(o, float) and not math.isfinite(o):
-                return None
-            return o
-
         d = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("points", "frontier_points", "curve")}
         d = {k: (asdict(v) if is_dataclass(v) else v) for k, v in d.items()}
         d["others"] = [asdict(o) for o in self.others]
@@ -196,7 +184,20 @@ class Forecast:
         d["compute_multiple_of_reference"] = {
             k: self.multiple_of_reference(v) for k, v in asdict(self.log10_compute).items() if k != "share_never"
         }
-        return conv(d)
+        return jsonable(d)
+
+
+def jsonable(o):
+    """``o`` with dates as ISO strings and non-finite floats as None, recursively."""
+    if isinstance(o, dt.date):
+        return o.isoformat()
+    if isinstance(o, dict):
+        return {k: jsonable(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [jsonable(v) for v in o]
+    if isinstance(o, float) and not math.isfinite(o):
+        return None
+    return o
 
 
 def year_to_date(year: float) -> dt.date:

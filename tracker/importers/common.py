@@ -4,6 +4,20 @@ from __future__ import annotations
 
 import re
 
+# Column order of our tables (datasets/datapackage.json), for rows the importers build.
+SCORE_FIELDS = [
+    "model_id", "benchmark_id", "score", "stderr", "setting", "effort",
+    "model_version", "source_kind", "source_name", "source_url",
+    "date_reported", "notes",
+]
+MODEL_FIELDS = [
+    "id", "name", "organization", "release_date", "release_source_url",
+    "compute_flop", "compute_low", "compute_high", "confidence",
+    "estimation_method", "compute_source", "compute_source_url", "parameters",
+    "open_weights", "frontier", "domain", "notes",
+]
+ALIAS_FIELDS = ["source", "external_id", "model_id", "effort", "reason"]
+
 _NOT_SLUG = re.compile(r"[^a-z0-9.]+")
 
 # Suffixes that name a reasoning-effort or thinking-budget setting of one model

@@ -19,24 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from tracker.importers.common import slugify, split_effort
+from tracker.importers.common import ALIAS_FIELDS, MODEL_FIELDS, SCORE_FIELDS, slugify, split_effort
 
 EPOCH_DASHBOARD_URL = "https://epoch.ai/data/ai-benchmarking-dashboard"
 EPOCH_MODELS_URL = "https://epoch.ai/data/ai-models"
 EPOCH_STITCHING_URL = "https://github.com/epoch-research/benchmark-stitching"
 
-SCORE_FIELDS = [
-    "model_id", "benchmark_id", "score", "stderr", "setting", "effort",
-    "model_version", "source_kind", "source_name", "source_url",
-    "date_reported", "notes",
-]
-MODEL_FIELDS = [
-    "id", "name", "organization", "release_date", "release_source_url",
-    "compute_flop", "compute_low", "compute_high", "confidence",
-    "estimation_method", "compute_source", "compute_source_url", "parameters",
-    "open_weights", "frontier", "domain", "notes",
-]
-ALIAS_FIELDS = ["source", "external_id", "model_id", "effort", "reason"]
 
 # Epoch task name -> (benchmark id, setting). Other tasks (the tiny -Public
 # FrontierMath samples, MATH level 5, OTIS mock AIME) are skipped.

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from tracker.importers.common import slugify, split_effort
+from tracker.importers.common import ALIAS_FIELDS, MODEL_FIELDS, SCORE_FIELDS, slugify, split_effort
 
 BENCHMARK_ID = "swe-bench-verified"
 ALIAS_SOURCE = "swebench"
@@ -39,18 +39,6 @@ BASH_ONLY_URL = "https://www.swebench.com/bash-only.html"
 VERIFIED_SOURCE = "SWE-bench Verified leaderboard"
 VERIFIED_URL = "https://www.swebench.com/"
 
-SCORE_FIELDS = [
-    "model_id", "benchmark_id", "score", "stderr", "setting", "effort",
-    "model_version", "source_kind", "source_name", "source_url",
-    "date_reported", "notes",
-]
-MODEL_FIELDS = [
-    "id", "name", "organization", "release_date", "release_source_url",
-    "compute_flop", "compute_low", "compute_high", "confidence",
-    "estimation_method", "compute_source", "compute_source_url", "parameters",
-    "open_weights", "frontier", "domain", "notes",
-]
-ALIAS_FIELDS = ["source", "external_id", "model_id", "effort", "reason"]
 
 _GPAI = (
     "General-Purpose-AI-Policy-Lab/benchmark-forecasting dated_scores "
