@@ -17,6 +17,7 @@ SELECT
     m.compute_high,
     m.confidence,
     m.estimation_method,
+    m.compute_source,
     coalesce(m.estimation_method LIKE '%benchmarks%', false) AS compute_imputed,
     coalesce(m.frontier, false)              AS frontier,
     m.open_weights,
@@ -55,6 +56,6 @@ CROSS JOIN (SELECT greatest((SELECT max(release_date) FROM models), (SELECT max(
 
 CREATE OR REPLACE VIEW frontier_models AS
 SELECT id AS model_id, name AS model_name, organization, release_date,
-       compute_flop, log10(compute_flop) AS log10_compute, confidence, estimation_method
+       compute_flop, log10(compute_flop) AS log10_compute, confidence, estimation_method, compute_source
 FROM models
 WHERE frontier AND compute_flop IS NOT NULL;
