@@ -202,13 +202,7 @@ def top_n_at_release(years: Any, log10c: Any, n: int = FRONTIER_TOP_N) -> np.nda
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise FitError(f"n must be a positive integer, got {n!r}")
-    try:
-        t = np.asarray(years, dtype=float)
-        c = np.asarray(log10c, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise FitError(f"years and log10 compute must be numbers ({exc})") from None
-    if t.ndim != 1 or t.shape != c.shape:
-        raise FitError(f"years and log10c must be 1-D of equal length, got {t.shape} and {c.shape}")
+    t, c = _arrays(years, log10c)
     out = np.zeros(t.size, dtype=bool)
     known = np.flatnonzero(np.isfinite(t) & np.isfinite(c))
     order = known[np.argsort(t[known], kind="stable")]
@@ -228,7 +222,8 @@ def top_n_at_release(years: Any, log10c: Any, n: int = FRONTIER_TOP_N) -> np.nda
     return out
 
 
-def _prepare(years: Any, log10c: Any, since: float | None) -> tuple[np.ndarray, np.ndarray, float]:
+def _arrays(years: Any, log10c: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Years and log10 compute as equal-length 1-D float arrays, or a FitError."""
     try:
         t = np.asarray(years, dtype=float)
         c = np.asarray(log10c, dtype=float)
@@ -236,6 +231,11 @@ def _prepare(years: Any, log10c: Any, since: float | None) -> tuple[np.ndarray, 
         raise FitError(f"years and log10 compute must be numbers ({exc})") from None
     if t.ndim != 1 or t.shape != c.shape:
         raise FitError(f"years and log10c must be 1-D of equal length, got {t.shape} and {c.shape}")
+    return t, c
+
+
+def _prepare(years: Any, log10c: Any, since: float | None) -> tuple[np.ndarray, np.ndarray, float]:
+    t, c = _arrays(years, log10c)
     bad = ~(np.isfinite(t) & np.isfinite(c))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
