@@ -246,39 +246,23 @@ def cmd_sql(a) -> int:
     return 0
 
 
-COMMANDS = {"forecast": cmd_forecast, "chart": cmd_chart, "list": cmd_list, "validate": cmd_validate, "sql": cmd_sql}
+def _lazy(module: str, name: str):
+    """A command that lives in another module, imported only when it runs."""
+
+    def run(a) -> int:
+        from importlib import import_module
+
+        return getattr(import_module(module), name)(a)
+
+    run.__name__ = name
+    return run
 
 
-def cmd_add(a) -> int:
-    from tracker.cli_write import cmd_add as run
-
-    return run(a)
-
-
-def cmd_import(a) -> int:
-    from tracker.cli_write import cmd_import as run
-
-    return run(a)
-
-
-COMMANDS["add"] = cmd_add
-COMMANDS["import"] = cmd_import
-
-
-def cmd_backtest(a) -> int:
-    from tracker.cli_eval import cmd_backtest as run
-
-    return run(a)
-
-
-def cmd_ledger(a) -> int:
-    from tracker.cli_eval import cmd_ledger as run
-
-    return run(a)
-
-
-COMMANDS["backtest"] = cmd_backtest
-COMMANDS["ledger"] = cmd_ledger
+COMMANDS = {
+    "forecast": cmd_forecast, "chart": cmd_chart, "list": cmd_list, "validate": cmd_validate, "sql": cmd_sql,
+    "add": _lazy("tracker.cli_write", "cmd_add"), "import": _lazy("tracker.cli_write", "cmd_import"),
+    "backtest": _lazy("tracker.cli_eval", "cmd_backtest"), "ledger": _lazy("tracker.cli_eval", "cmd_ledger"),
+}
 
 
 def main(argv: list[str] | None = None) -> int:
