@@ -119,7 +119,7 @@ fractions = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
 MODELS = ["m20", "m21", "m22", "m23", "m24", "gpt-4", "m25", "nocomp"]
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(scores=st.dictionaries(st.sampled_from(MODELS), fractions, min_size=1, max_size=8),
        target=st.floats(min_value=0.26, max_value=0.99))
 def test_forecast_on_random_scores_is_a_result_or_a_fit_error(scores: dict[str, float], target: float, tmp_path_factory) -> None:

@@ -6,6 +6,7 @@ Run from the repository root: ``python -m pytest tests``.
 from __future__ import annotations
 
 import datetime as dt
+import dataclasses
 import math
 
 import numpy as np
@@ -84,6 +85,18 @@ def test_flat_or_falling_frontier_is_refused():
     flat = fit_trend(years, np.full(years.size, 24.0))
     with pytest.raises(FitError, match="not growing"):
         flat.year_for(25.0)
+
+
+def test_a_slope_of_numerical_noise_is_not_growth():
+    # A flat frontier fits 0 on one machine and 2.5e-16 on another (BLAS):
+    # both must be refused, never turned into a date in the year 4e15.
+    years, _ = four_x_per_year()
+    flat = fit_trend(years, np.full(years.size, 24.0))
+    noisy = dataclasses.replace(flat, slope=2.5e-16)
+    for tr in (flat, noisy):
+        assert not tr.growing and tr.doubling_time_years == math.inf
+        with pytest.raises(FitError, match="not growing"):
+            tr.year_for(25.0)
 
 
 def test_since_drops_earlier_models():

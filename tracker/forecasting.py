@@ -163,7 +163,8 @@ class Forecast:
     def multiple_of_reference(self, log10c: float | None) -> float | None:
         if log10c is None or self.reference_log10_compute is None:
             return None
-        return 10 ** (log10c - self.reference_log10_compute)
+        d = log10c - self.reference_log10_compute
+        return 10.0 ** d if abs(d) < 300 else None  # beyond 1e300x no multiple means anything
 
     def to_dict(self) -> dict:
         """A JSON-ready dict (dates as ISO strings, None for open ends)."""

@@ -14,7 +14,11 @@ def _year(d) -> float:
 
 
 def _flop(log10c: float | None) -> str:
-    return "never (open-ended)" if log10c is None else f"{10 ** log10c:.2e} FLOP"
+    if log10c is None:
+        return "never (open-ended)"
+    if not -300 < log10c < 300:  # 10 ** log10c would overflow a float
+        return f"1e{log10c:.0f} FLOP"
+    return f"{10 ** log10c:.2e} FLOP"
 
 
 def _mult(fc: Forecast, log10c: float | None) -> str:

@@ -37,6 +37,11 @@ MIN_POINTS = 3
 YEAR_SPREAD_MIN = 1e-6
 #: Epoch AI's frontier definition: top N by training compute at release.
 FRONTIER_TOP_N = 10
+#: A fitted slope at or below this (log10 FLOP per year: a doubling every
+#: 300 million years) is "not growing". A flat frontier fits a slope of about
+#: 1e-16 rather than exactly 0, depending on the machine's BLAS: never compare
+#: a fitted slope with exact zero.
+MIN_GROWTH = 1e-9
 
 
 @dataclass(frozen=True)
@@ -65,9 +70,14 @@ class Trend:
     @property
     def doubling_time_years(self) -> float:
         """Years for frontier compute to double; ``math.inf`` when it is not growing."""
-        if not self.slope > 0:
+        if not self.growing:
             return math.inf
         return math.log10(2.0) / self.slope
+
+    @property
+    def growing(self) -> bool:
+        """True when frontier compute grows by more than numerical noise (see MIN_GROWTH)."""
+        return self.slope > MIN_GROWTH
 
     def predict(self, year: Any) -> Any:
         """Frontier log10 compute at decimal ``year`` (float or array)."""
@@ -79,7 +89,7 @@ class Trend:
 
         Raises FitError when slope <= 0: a flat or falling frontier never gets there.
         """
-        if not self.slope > 0:
+        if not self.growing:
             raise FitError(
                 f"frontier compute is not growing (slope {self.slope:.3g} log10 FLOP per year), "
                 "so no date can be given; check the trend window (--trend-since)"
