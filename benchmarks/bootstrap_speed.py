@@ -25,8 +25,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tracker.fit import (  # noqa: E402
-    bootstrap_counts,
+from tracker.fit.resample import bootstrap_counts  # noqa: E402
+from tracker.fit.sigmoid import (  # noqa: E402
     bootstrap_sigmoid,
     fit_sigmoid,
     fit_sigmoid_statsmodels,

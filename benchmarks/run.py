@@ -42,7 +42,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 
 def _tracker() -> list[str]:
     exe = shutil.which("tracker")
-    return [exe] if exe else [sys.executable, "-m", "tracker.cli"]
+    return [exe] if exe else [sys.executable, "-m", "tracker.cli.main"]
 
 
 def _wall(cmd: list[str]) -> float:

@@ -32,10 +32,11 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tracker import data as datamod  # noqa: E402
-from tracker import fit as fitmod  # noqa: E402
-from tracker.select import benchmarks as all_benchmarks, select  # noqa: E402
-from tracker.store import Store  # noqa: E402
+from tracker.data import tables as datamod  # noqa: E402
+from tracker.fit import sigmoid as fitmod  # noqa: E402
+from tracker.data.catalog import benchmarks as all_benchmarks
+from tracker.data.select import select  # noqa: E402
+from tracker.data.store import Store  # noqa: E402
 
 SETTINGS = ["5-shot", "0-shot", "pass@1", "bash-only mini-swe-agent", "epoch-scaffold", "0-shot CoT", "CoT@32", "maj@64"]
 

@@ -25,13 +25,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tracker.importers.common import slugify  # noqa: E402
-from tracker.importers.epoch import (  # noqa: E402
+from tracker.ingest.importers.common import slugify  # noqa: E402
+from tracker.ingest.importers.epoch import (  # noqa: E402
     ALIAS_FIELDS, EPOCH_STITCHING_URL, MODEL_FIELDS, SCORE_FIELDS, VersionResolver,
     alias_row, empty_model, merge_model_vintages, mmlu_aliases_and_drops, public_model,
     read_epoch_mmlu, read_epoch_models, read_epoch_runs, read_rows, run_aliases,
 )
-from tracker.importers.gpai import GPAI_REPO_URL, gpai_models, read_gpai  # noqa: E402
+from tracker.ingest.importers.gpai import GPAI_REPO_URL, gpai_models, read_gpai  # noqa: E402
 
 SCORE_PK = ("model_id", "benchmark_id", "setting", "effort", "model_version", "source_name")
 DATASETS = REPO / "datasets"
@@ -97,8 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         report.append(f"dropped MMLU collection row (model not identifiable): {name} [{version}] {em} ({source})")
 
     other_models: dict[str, dict[str, str]] = {}
-    if importlib.util.find_spec("tracker.importers.swebench") is not None:
-        from tracker.importers.swebench import read_leaderboards
+    if importlib.util.find_spec("tracker.ingest.importers.swebench") is not None:
+        from tracker.ingest.importers.swebench import read_leaderboards
         sw_scores, sw_models, sw_aliases = read_leaderboards(
             ref / "swebench-leaderboards-2025-12" / "leaderboards.json", mv_csv)
         scores += sw_scores

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import write_tiny
-from tracker import api, charts
-from tracker.cli import main
+from tracker import api
+from tracker.render import charts, export
+from tracker.cli.main import main
 from tracker.errors import FitError, UsageError
 
 N_BOOT = 200  # enough for quantiles, fast enough for a unit test
@@ -118,23 +119,23 @@ def _png_size(b: bytes) -> tuple[int, int]:
 
 def test_every_format_writes_a_valid_file(fc, tmp_path: Path) -> None:
     c = charts.fit_chart(fc)
-    w1, h1 = _png_size(charts.save(c, tmp_path / "a.png").read_bytes())
-    w2, h2 = _png_size(charts.save(c, tmp_path / "b.png", scale=2).read_bytes())
+    w1, h1 = _png_size(export.save(c, tmp_path / "a.png").read_bytes())
+    w2, h2 = _png_size(export.save(c, tmp_path / "b.png", scale=2).read_bytes())
     assert 650 <= w1 <= 820 and h1 > 300  # about 720 px wide
     assert (w2, h2) == (2 * w1, 2 * h1)
-    root = ET.parse(charts.save(c, tmp_path / "a.svg")).getroot()
+    root = ET.parse(export.save(c, tmp_path / "a.svg")).getroot()
     assert root.tag.endswith("svg")
-    html = charts.save(c, tmp_path / "a.html").read_text()
+    html = export.save(c, tmp_path / "a.html").read_text()
     assert "Toy QA: score against training compute" in html and "<script" in html
     assert "cdn.jsdelivr" not in html and "https://cdn" not in html  # libraries inlined: works offline
-    spec = json.loads(charts.save(c, tmp_path / "a.json").read_text())
+    spec = json.loads(export.save(c, tmp_path / "a.json").read_text())
     assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
 
 
 @pytest.mark.parametrize("name", ["a.pdf", "a", "a.PNGX"])
 def test_wrong_extension_is_a_usage_error(fc, tmp_path: Path, name: str) -> None:
     with pytest.raises(UsageError, match="use a file ending in .html, .svg, .png, .json"):
-        charts.save(charts.fit_chart(fc), tmp_path / name)
+        export.save(charts.fit_chart(fc), tmp_path / name)
     assert not (tmp_path / name).exists()
 
 
@@ -172,7 +173,7 @@ def test_help_has_examples(capsys) -> None:
 
 
 def test_import_tracker_and_help_do_not_import_altair() -> None:
-    code = ("import sys, tracker, tracker.cli; tracker.cli.build_parser(); "
+    code = ("import sys, tracker, tracker.cli.main; tracker.cli.main.build_parser(); "
             "print(sorted(m for m in ('altair', 'vl_convert') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

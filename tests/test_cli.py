@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.cli import COMMANDS, build_parser, main
+from tracker.cli.main import HANDLERS as COMMANDS
+from tracker.cli.main import build_parser, main
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -103,7 +104,7 @@ def test_every_command_has_help_with_an_example(capsys) -> None:
 
 
 def test_console_script_runs_as_a_subprocess(tiny: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "tracker.cli", "forecast", "--bench", "toy", "--target", "0.2", "--data", str(tiny)],
+    proc = subprocess.run([sys.executable, "-m", "tracker.cli.main", "forecast", "--bench", "toy", "--target", "0.2", "--data", str(tiny)],
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert proc.stderr.startswith("Error: target 0.2 is outside") and "Traceback" not in proc.stderr

@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from tracker import data
+from tracker.data import tables as data
 from tests.conftest import DATASETS
 
 

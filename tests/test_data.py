@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tracker import data
+from tracker.data import tables as data
 from tracker.errors import DataError
 
 
@@ -89,8 +89,8 @@ def test_shipped_data_is_valid() -> None:
 
 
 def test_importer_columns_match_the_datapackage() -> None:
-    from tracker.importers.common import ALIAS_FIELDS, MODEL_FIELDS, SCORE_FIELDS
-    from tracker.schema import load_package
+    from tracker.ingest.importers.common import ALIAS_FIELDS, MODEL_FIELDS, SCORE_FIELDS
+    from tracker.data.schema import load_package
 
     pkg = load_package(Path(__file__).resolve().parents[1] / "datasets")
     assert SCORE_FIELDS == pkg.resources["scores"].columns

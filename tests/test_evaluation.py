@@ -12,12 +12,17 @@ import pytest
 
 from tests.conftest import DATASETS
 from tests.synthetic import write_synthetic
-from tracker import backtesting as bt
-from tracker import cli, data, glm, methods, saved
-from tracker.compare import MethodForecast
-from tracker.forecasting import forecast
-from tracker.select import resolve_benchmark, select
-from tracker.store import Store
+from tracker.forecast import backtest as bt
+from tracker.cli import main as cli
+from tracker.data import tables as data
+from tracker.fit import glm
+from tracker.forecast import ledger as saved
+from tracker.forecast import methods
+from tracker.forecast.forecast import Forecast as MethodForecast
+from tracker.forecast.forecast import forecast
+from tracker.data.catalog import resolve_benchmark
+from tracker.data.select import select
+from tracker.data.store import Store
 
 #: Months of median absolute error the synthetic backtest may show (monthly models:
 #: the first model to cross lands on a monthly grid, so half a month is irreducible).
@@ -89,7 +94,7 @@ def test_logit_glm_equals_statsmodels_with_three_covariates() -> None:
     betas, failed = glm.bootstrap_logit(X, z, 500.0, n_boot=50, seed=1)
     assert failed == 0
     # the batched solver agrees with the scalar one on a resample
-    counts = next(iter(__import__("tracker.fit", fromlist=["x"]).iter_bootstrap_counts(60, n_boot=50, seed=1)))[7]
+    counts = next(iter(__import__("tracker.fit.resample", fromlist=["x"]).iter_bootstrap_counts(60, n_boot=50, seed=1)))[7]
     keep = counts > 0
     one = glm.fit_logit(X[keep], z[keep], 500.0 * counts[keep])
     assert np.allclose(betas[7], one.beta, rtol=1e-6, atol=1e-6)

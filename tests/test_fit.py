@@ -16,14 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tracker.errors import FitError
-from tracker.fit import (
+from tracker.fit.resample import bootstrap_counts, quantiles_with_inf
+from tracker.fit.sigmoid import (
     SigmoidBootstrap,
     SigmoidFit,
-    bootstrap_counts,
     bootstrap_sigmoid,
     fit_sigmoid,
     fit_sigmoid_statsmodels,
-    quantiles_with_inf,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -364,7 +363,7 @@ def test_bad_bootstrap_settings_raise(kwargs):
 
 
 def test_import_does_not_load_statsmodels_or_scipy():
-    code = "import sys, tracker.fit, tracker.trend; print(sorted(m for m in ('statsmodels', 'scipy') if m in sys.modules))"
+    code = "import sys, tracker.fit.sigmoid, tracker.fit.trend; print(sorted(m for m in ('statsmodels', 'scipy') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

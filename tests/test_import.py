@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker import importing
-from tracker.cli import main
+from tracker.ingest import importing
+from tracker.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 

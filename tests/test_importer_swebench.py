@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.importers.swebench import (
+from tracker.ingest.importers.swebench import (
     ALIAS_FIELDS, MODEL_FIELDS, SCORE_FIELDS, import_leaderboards, read_leaderboards,
 )
 

@@ -13,7 +13,7 @@ HEAVY = ["altair", "vl_convert", "statsmodels", "scipy", "pandas", "pyarrow"]
 
 PROBE = """
 import json, sys
-from tracker.cli import main
+from tracker.cli.main import main
 code = main({argv!r})
 print(json.dumps({{"code": code, "loaded": sorted(m for m in {heavy!r} if m in sys.modules)}}))
 """

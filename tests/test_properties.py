@@ -17,9 +17,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tracker import api, data, writer
+from tracker import api
+from tracker.data import tables as data
+from tracker.ingest import writer
 from tracker.errors import FitError, TrackerError
-from tracker.schema import load_package
+from tracker.data.schema import load_package
 
 from conftest import SCORES_HEADER, write_tiny
 

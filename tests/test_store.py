@@ -8,10 +8,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tracker import data
+from tracker.data import tables as data
 from tracker.errors import UsageError
-from tracker.select import resolve_benchmark, select
-from tracker.store import Store
+from tracker.data.catalog import resolve_benchmark
+from tracker.data.select import select
+from tracker.data.store import Store
 
 TODAY = dt.date.today()
 

@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.errors import FitError
-from tracker.fit import bootstrap_counts
-from tracker.trend import (
+from tracker.fit.resample import bootstrap_counts
+from tracker.fit.trend import (
     Trend,
     bootstrap_trend,
     date_from_decimal_year,

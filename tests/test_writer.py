@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from tracker import data, writer
-from tracker.cli import main
+from tracker.data import tables as data
+from tracker.ingest import writer
+from tracker.cli.main import main
 from tracker.errors import ConflictError, DataError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,7 +127,7 @@ def test_stale_temp_file_is_removed_by_the_next_write(tiny: Path, capsys) -> Non
 
 
 def _cli(*argv: str) -> list[str]:
-    return [sys.executable, "-m", "tracker.cli", *argv]
+    return [sys.executable, "-m", "tracker.cli.main", *argv]
 
 
 def _scratch(tmp_path: Path, name: str) -> Path:

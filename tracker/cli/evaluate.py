@@ -1,0 +1,37 @@
+"""``tracker backtest`` and ``tracker ledger``: call the API, render, return an exit code."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+
+from tracker import api
+from tracker.render import text
+
+
+def _progress(done: int, total: int) -> None:
+    width = 30
+    fill = int(width * done / max(total, 1))
+    sys.stderr.write(f"\rbacktest [{'#' * fill}{'.' * (width - fill)}] {done}/{total}")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()
+
+
+def cmd_backtest(a) -> int:
+    if a.chart:
+        api.check_chart_path(a.chart)
+    bt = api.backtest(a.bench, data=a.data, as_of=a.as_of, methods=a.method, n_boot=a.boot, seed=a.seed,
+                      progress=_progress if sys.stderr.isatty() and not a.json else None)
+    print(json.dumps(bt.to_dict(), indent=1) if a.json else text.backtest_text(bt))
+    if a.chart:
+        path = api.save_chart(api.backtest_chart(bt), a.chart)
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_ledger(a) -> int:
+    rows = api.ledger(a.dir, data=a.data)
+    print(json.dumps([asdict(r) for r in rows], indent=1) if a.json else text.ledger_text(rows))
+    return 0

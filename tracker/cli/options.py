@@ -1,0 +1,104 @@
+"""Options shared by several commands, each written once, and the field options of ``tracker add``.
+
+Defaults and choices come from the library (``tracker.api``), never repeated as text.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from tracker import api
+
+def data_opt(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", metavar="DIR", help="datasets folder (default: $TRACKER_DATA, ./datasets, or the repository's)")
+
+
+def json_opt(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--json", action="store_true", help=f"print {what} as JSON")
+
+
+def bench_opt(p: argparse.ArgumentParser, required: bool = True) -> None:
+    p.add_argument("--bench", "-b", required=required,
+                   help="benchmark id or alias: mmlu, gpqa, swe-bench, fm (see tracker list benchmarks)")
+
+
+def boot_opts(p: argparse.ArgumentParser, default_boot: int) -> None:
+    p.add_argument("--boot", type=int, default=None, metavar="B", help=f"bootstrap resamples (default {default_boot})")
+    p.add_argument("--seed", type=int, default=None,
+                   help=f"bootstrap seed (default {api.DEFAULT_SEED}): same seed, same output")
+
+
+def selection_opts(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--as-of", metavar="DATE", help="use only models released and scores known on or before DATE (YYYY-MM-DD)")
+    p.add_argument("--source", choices=api.SOURCES, help="which source kind to fit (default: the benchmark's, from data)")
+    p.add_argument("--setting", action="append", metavar="PATTERN",
+                   help="setting preference, repeatable, most preferred first (default: the benchmark's)")
+    p.add_argument("--include-imputed", action="store_true",
+                   help="also fit models whose compute Epoch AI imputed from benchmark scores")
+
+
+def chart_opts(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scale", type=float, default=1, help="PNG pixel scale, 2 for retina (default 1)")
+    p.add_argument("--title", help="chart title (default: one naming the benchmark)")
+    p.add_argument("--subtitle", help="chart subtitle (default: the forecast in one sentence)")
+    p.add_argument("--width", type=int, help="plot width in pixels (default 600; the image is about 720)")
+
+
+def output_opt(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")
+
+
+# One option per field, named after the column (model_id -> --model-id);
+# the second name, when given, is a short alias.
+ADD_FIELDS = {
+    "scores": [
+        ("model_id", "--model", "ID", "model id (must exist in models.csv: tracker add model first)"),
+        ("benchmark_id", "--bench", "ID", "benchmark id: mmlu, gpqa-diamond, swe-bench-verified, frontiermath, ..."),
+        ("score", None, "FRACTION", "score as a fraction in [0, 1] (0.864, not 86.4)"),
+        ("stderr", None, "FRACTION", "standard error, where the source gives one"),
+        ("setting", None, "TEXT", "evaluation protocol: 5-shot, 0-shot CoT, pass@1, bash-only mini-swe-agent, ..."),
+        ("effort", None, "TEXT", "reasoning effort (high, low, 32K, ...); empty when not applicable"),
+        ("model_version", None, "TEXT", "exact version or API id evaluated"),
+        ("source_kind", None, "KIND", "lab (the developer's own report) or independent"),
+        ("source_name", None, "TEXT", "who reported it"),
+        ("source_url", "--url", "URL", "where the number can be checked (required)"),
+        ("date_reported", "--date", "YYYY-MM-DD", "when the score was published"),
+        ("notes", None, "TEXT", "anything a reader should know"),
+    ],
+    "models": [
+        ("id", None, "SLUG", "stable id: lowercase letters, digits, '.', '-', '_'"),
+        ("name", None, "TEXT", "display name"),
+        ("organization", "--org", "TEXT", "developer(s), comma-separated"),
+        ("release_date", "--date", "YYYY-MM-DD", "first public release or announcement"),
+        ("release_source_url", "--url", "URL", "where the release date comes from"),
+        ("compute_flop", "--compute", "FLOP", "training compute estimate, e.g. 3.8e25 (leave out when unknown)"),
+        ("compute_low", None, "FLOP", "lower bound of the estimate"),
+        ("compute_high", None, "FLOP", "upper bound of the estimate"),
+        ("confidence", None, "LEVEL", "confident, likely or speculative"),
+        ("estimation_method", None, "TEXT", "operation counting; hardware; benchmarks; third-party estimation; reported"),
+        ("compute_source", None, "TEXT", "who estimated the compute (required with --compute)"),
+        ("compute_source_url", None, "URL", "URL of the compute estimate"),
+        ("parameters", None, "N", "parameter count"),
+        ("open_weights", None, "BOOL", "true or false"),
+        ("frontier", None, "BOOL", "true or false: top 10 by training compute at release"),
+        ("domain", None, "TEXT", "Language, Multimodal, ..."),
+        ("notes", None, "TEXT", "anything a reader should know"),
+    ],
+    "model_aliases": [
+        ("source", None, "NAMING", "epoch-version, epoch-model, gpai, swebench or lab"),
+        ("external_id", None, "TEXT", "the name in the published data"),
+        ("model_id", "--model", "ID", "our model id"),
+        ("effort", None, "TEXT", "reasoning effort implied by the external id"),
+        ("reason", None, "TEXT", "why the mapping holds (required)"),
+    ],
+}
+ADD_TABLES = {"score": "scores", "model": "models", "alias": "model_aliases"}
+ADD_EXAMPLES = {
+    "score": "tracker add score --model gpt-4o --bench mmlu --score 0.887 --setting 5-shot --source-kind lab \\\n"
+             "    --source-name 'OpenAI, Hello GPT-4o' --url https://openai.com/index/hello-gpt-4o/ --date 2024-05-13\n"
+             "tracker add score --from-file new_scores.csv --dry-run",
+    "model": "tracker add model --id acme-1 --name 'Acme 1' --org Acme --date 2026-05-01 --url https://acme.example/acme-1\n"
+             "tracker add model --from-file new_models.csv",
+    "alias": "tracker add alias --source epoch-version --external-id acme-1-2026-05-01_high --model acme-1 --effort high \\\n"
+             "    --reason 'Epoch AI version id of Acme 1'",
+}

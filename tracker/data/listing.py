@@ -1,0 +1,67 @@
+"""Filtered views of the curated tables for ``tracker list`` and notebooks."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from tracker.data.catalog import resolve_benchmark
+from tracker.data.tables import Tables
+from tracker.errors import UsageError
+
+BENCHMARK_COLUMNS = ["id", "name", "variant", "items", "floor", "ceiling", "aliases", "settings", "default_source"]
+MODEL_COLUMNS = ["id", "name", "organization", "release_date", "compute_flop", "confidence", "estimation_method", "frontier"]
+SCORE_COLUMNS = ["benchmark_id", "model_id", "score", "setting", "effort", "source_kind", "source_name", "date_reported"]
+
+
+def table(
+    tables: Tables,
+    what: str,
+    *,
+    bench: str | None = None,
+    model: str | None = None,
+    org: str | None = None,
+    setting: str | None = None,
+    source: str | None = None,
+    with_compute: bool = False,
+    limit: int | None = None,
+) -> pl.DataFrame:
+    """Rows of ``benchmarks``, ``models`` or ``scores`` matching the filters."""
+    t = tables
+    if limit is not None and limit < 1:
+        raise UsageError(f"--limit {limit} must be at least 1")
+    if what == "benchmarks":
+        df = t.benchmarks.select(BENCHMARK_COLUMNS)
+    elif what == "models":
+        df = t.models
+        if bench:
+            b = resolve_benchmark(t, bench)
+            df = df.filter(pl.col("id").is_in(t.scores.filter(pl.col("benchmark_id") == b.id)["model_id"].implode()))
+        df = df.select(MODEL_COLUMNS)
+    elif what == "scores":
+        df = t.scores
+        if bench:
+            df = df.filter(pl.col("benchmark_id") == resolve_benchmark(t, bench).id)
+        if setting:
+            df = df.filter(pl.col("setting") == setting)
+        if source:
+            df = df.filter(pl.col("source_kind") == source)
+        df = df.join(t.models.select(pl.col("id").alias("model_id"), "name", "organization", "compute_flop"), on="model_id", how="left")
+        df = df.select([*SCORE_COLUMNS, "name", "organization", "compute_flop"])
+    else:
+        raise UsageError(f"unknown table {what!r}; use benchmarks, models or scores")
+    if model:
+        key = model.lower()
+        idcol = "id" if what != "scores" else "model_id"
+        if what == "benchmarks":
+            raise UsageError("--model filters models and scores, not benchmarks")
+        df = df.filter(pl.col(idcol).str.to_lowercase().str.contains(key, literal=True)
+                       | pl.col("name").str.to_lowercase().str.contains(key, literal=True))
+    if org:
+        if what == "benchmarks":
+            raise UsageError("--org filters models and scores, not benchmarks")
+        df = df.filter(pl.col("organization").fill_null("").str.to_lowercase().str.contains(org.lower(), literal=True))
+    if with_compute:
+        if what == "benchmarks":
+            raise UsageError("--with-compute filters models and scores, not benchmarks")
+        df = df.filter(pl.col("compute_flop").is_not_null())
+    return df.head(limit) if limit else df

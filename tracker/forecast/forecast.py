@@ -1,0 +1,390 @@
+"""From a target score to the date it is reached: the one forecast driver.
+
+``forecast`` selects one score per model as known on the as-of date
+(``tracker.data.select``), fits the chosen method with
+``tracker.forecast.methods.fit_method`` (the same call the backtest, the ledger
+and the charts use), and summarises its bootstrap draws of the year the target
+is reached. The other methods and the naive baselines are fitted to the same
+selection and reported one line each, so a reader sees when they disagree.
+
+The compute method also reports the compute the target needs:
+
+1. the sigmoid in log10 compute, inverted: x*(t) = (logit((t - f)/(c - f)) - a) / s;
+2. the frontier compute trend: log10 C = i + g * year;
+3. the date: year*(t) = (x*(t) - i) / g, the bootstrap drawing the score fit and
+   the trend fit jointly, so the date interval carries both uncertainties;
+   resamples in which the sigmoid has no positive slope mean "never".
+
+With ``compute_noise`` each resample redraws log10 compute within the band
+Epoch AI's confidence level implies. That is off by default: the observed
+estimates already carry that noise, so adding it again attenuates the slope
+and moves the median, not only the width (docs/method.md shows by how much).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+
+import numpy as np
+import polars as pl
+
+from tracker.data.catalog import Benchmark
+from tracker.data.select import Reached, Selection, first_reached, select
+from tracker.data.store import Store
+from tracker.errors import FitError, UsageError
+from tracker.fit.resample import DEFAULT_N_BOOT, DEFAULT_SEED, Interval, interval
+from tracker.fit.sigmoid import SigmoidBootstrap, SigmoidFit
+from tracker.fit.trend import Trend, year_to_iso
+from tracker.forecast import methods as m
+
+DEFAULT_BOOT = DEFAULT_N_BOOT
+DEFAULT_TREND_SINCE = dt.date(2018, 1, 1)
+DEFAULT_METHOD = "compute"
+#: Fewest resamples a forecast accepts: the 95% interval's ends need them.
+MIN_BOOT = 100
+REFERENCE_MODEL = "gpt-4"  # compute is also reported as a multiple of this model's
+MIN_FIT_POINTS = 3
+CURVE_POINTS = 120  # grid of the fitted-curve band kept for charts
+
+
+@dataclass(frozen=True)
+class Hindcast:
+    """What the same method said the day before the target was first reached."""
+
+    as_of: dt.date
+    n_fit: int | None = None
+    log10_compute: Interval | None = None
+    year: Interval | None = None
+    error: str | None = None  # why no forecast could be made then
+
+
+@dataclass(frozen=True)
+class DataUsed:
+    n_models: int  # models with a comparable score
+    n_fit: int  # of those, used by the method's fit
+    n_no_compute: int
+    n_imputed_excluded: int
+    n_other_settings: int
+    first_release: dt.date | None
+    last_release: dt.date | None
+    source: str
+    settings_preference: tuple[str, ...]
+    settings_used: dict[str, int]
+    sources_used: dict[str, int]
+
+
+@dataclass(frozen=True)
+class MethodLine:
+    """One method's answer for the comparison lines (``error`` says why it could not run)."""
+
+    method: str
+    label: str
+    n: int | None = None
+    n_boot: int | None = None
+    year: Interval | None = None
+    halving_years: Interval | None = None  # compute+date: years per halving of the compute needed
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Everything ``tracker forecast`` reports, as data, whatever the method.
+
+    The compute method fills the compute fields (``fit`` ... ``frontier_passed``);
+    the other methods leave them None. ``points`` (the selected rows, one per
+    model, with ``in_fit``), ``frontier_points`` and ``curve`` are for charts
+    and notebooks and are not part of ``to_dict``.
+    """
+
+    benchmark: Benchmark
+    target: float
+    method: str
+    label: str
+    as_of: dt.date
+    made_on: dt.date
+    n_boot: int
+    seed: int
+    compute_noise: bool
+    data: DataUsed
+    n_points: int  # data points the method's fit used
+    n_boot_failed: int
+    params: dict
+    point_year: float | None  # full-data estimate; None = never
+    year: Interval  # decimal year the target is reached
+    halving_years: Interval | None
+    reached: Reached | None
+    hindcast: Hindcast | None = None
+    notes: tuple[str, ...] = ()
+    others: tuple[MethodLine, ...] = ()
+    # -- compute method only ------------------------------------------------------------
+    fit: SigmoidFit | None = None
+    point_log10_compute: float | None = None  # x*(target) of the full-data fit; None when s <= 0
+    log10_compute: Interval | None = None  # compute needed (log10 FLOP), bootstrap
+    delta_log10_compute: tuple[float, float] | None = None  # 95% delta-method interval (cross-check)
+    reference_model: str | None = None
+    reference_log10_compute: float | None = None
+    trend: Trend | None = None
+    frontier_max_log10_compute: float | None = None
+    frontier_passed: bool = False
+    # -- for charts and notebooks (not in to_dict) ----------------------------------------
+    points: pl.DataFrame | None = field(default=None, repr=False, compare=False)
+    frontier_points: pl.DataFrame | None = field(default=None, repr=False, compare=False)
+    curve: dict | None = field(default=None, repr=False, compare=False)
+
+    def multiple_of_reference(self, log10c: float | None) -> float | None:
+        """Compute as a multiple of the reference model's (GPT-4); None when unknown or absurd."""
+        if log10c is None or self.reference_log10_compute is None:
+            return None
+        d = log10c - self.reference_log10_compute
+        return 10.0**d if abs(d) < 300 else None  # beyond 1e300x no multiple means anything
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict (dates as ISO strings, None for open ends and non-finite numbers)."""
+        skip = {"points", "frontier_points", "curve"}
+        compute = {"fit", "point_log10_compute", "log10_compute", "delta_log10_compute", "reference_model",
+                   "reference_log10_compute", "trend", "frontier_max_log10_compute", "frontier_passed"}
+        d = {}
+        for f in fields(self):
+            if f.name in skip or (f.name in compute and self.fit is None):
+                continue
+            v = getattr(self, f.name)
+            d[f.name] = asdict(v) if is_dataclass(v) else v
+        d["others"] = [asdict(o) for o in self.others]
+        d["year_dates"] = year_dates(self.year)
+        if self.fit is not None and self.trend is not None and self.log10_compute is not None:
+            d["fit"] = {
+                "a": self.fit.a, "s": self.fit.s, "se_a": self.fit.se_a, "se_s": self.fit.se_s,
+                "midpoint_log10_flop": self.fit.midpoint, "scale": self.fit.scale, "n": self.fit.n,
+                "floor": self.fit.floor, "ceiling": self.fit.ceiling,
+            }
+            d["trend"] = {
+                "intercept": self.trend.intercept, "slope_log10_per_year": self.trend.slope,
+                "se_slope": self.trend.se_slope, "growth_per_year": self.trend.growth_per_year,
+                "doubling_time_years": self.trend.doubling_time_years, "n": self.trend.n,
+            }
+            d["compute_multiple_of_reference"] = {
+                k: self.multiple_of_reference(v) for k, v in asdict(self.log10_compute).items() if k != "share_never"
+            }
+        return jsonable(d)
+
+
+def jsonable(o):
+    """``o`` with dates as ISO strings, numpy scalars as Python ones, non-finite floats as None, recursively."""
+    if isinstance(o, dt.date):
+        return o.isoformat()
+    if isinstance(o, dict):
+        return {k: jsonable(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [jsonable(v) for v in o]
+    if isinstance(o, np.generic):
+        o = o.item()
+    if isinstance(o, float) and not math.isfinite(o):
+        return None
+    return o
+
+
+def year_dates(iv: Interval | None) -> dict | None:
+    """An interval of decimal years as ISO dates (None where open or beyond the calendar)."""
+    if iv is None:
+        return None
+    return {k: year_to_iso(v) for k, v in asdict(iv).items() if k != "share_never"}
+
+
+def check_target(benchmark: Benchmark, target: float, ceiling: float) -> None:
+    """Refuse targets the curve cannot reach, with a hint for percent slips."""
+    if not (isinstance(target, (int, float)) and math.isfinite(target)):
+        raise UsageError(f"target {target!r} is not a number; give a fraction such as 0.9")
+    if benchmark.floor < target < ceiling:
+        return
+    hint = f" (did you mean {target / 100:g}?)" if 10 <= target <= 100 else ""
+    raise UsageError(
+        f"target {target:g} is outside ({benchmark.floor:g}, {ceiling:g}) for {benchmark.name}{hint}: "
+        "targets are fractions strictly between the chance floor and the ceiling; pick one in between"
+    )
+
+
+def _counted(col: pl.Series) -> dict[str, int]:
+    """Value counts, most common first (what the rows of this fit actually used)."""
+    return dict(Counter(col.to_list()).most_common())
+
+
+def line(method: str, fitted: m.MethodFit | None, target: float, error: str | None = None) -> MethodLine:
+    """One comparison line from a fitted method (or the reason it could not run)."""
+    if fitted is None:
+        return MethodLine(method, m.LABELS[method], error=error)
+    halving = interval(fitted.halving_draws) if fitted.halving_draws is not None else None
+    return MethodLine(method, m.LABELS[method], n=fitted.n, n_boot=fitted.n_boot, year=interval(fitted.draws(target)),
+                      halving_years=halving)
+
+
+def side_by_side(sel: Selection, front: pl.DataFrame, target: float, *, ceiling: float, as_of: dt.date,
+                 seed: int, skip: str, n_boot: int = m.SIDE_BOOT) -> tuple[MethodLine, ...]:
+    """Every method and baseline except ``skip``, one line each."""
+    rows = sel.flagged
+    out = []
+    for name in m.METHODS + m.BASELINES:
+        if name == skip:
+            continue
+        try:
+            f = m.fit_method(name, rows, front, floor=sel.benchmark.floor, ceiling=ceiling,
+                             weight=sel.benchmark.weight, as_of=as_of, n_boot=n_boot, seed=seed)
+            out.append(line(name, f, target))
+        except FitError as exc:
+            out.append(line(name, None, target, error=str(exc)))
+    return tuple(out)
+
+
+def _curve_band(boot: SigmoidBootstrap, x_lo: float, x_hi: float, n: int = CURVE_POINTS) -> dict[str, list[float]]:
+    """Pointwise median and 80% band of the fitted curve over [x_lo, x_hi] (for charts)."""
+    xs = np.linspace(x_lo, x_hi, n)
+    ok = ~np.isnan(boot.s)
+    eta = boot.a[ok, None] + boot.s[ok, None] * xs[None, :]
+    ys = boot.floor + (boot.ceiling - boot.floor) / (1.0 + np.exp(-np.clip(eta, -500, 500)))
+    # Linear-interpolation quantiles down the resamples (what np.quantile does,
+    # without its import of numpy.ma: 40 ms of start-up).
+    ys.sort(axis=0)
+    h = (ys.shape[0] - 1) * np.array([0.1, 0.5, 0.9])
+    lo = np.floor(h).astype(int)
+    frac = (h - lo)[:, None]
+    q = ys[lo] * (1 - frac) + ys[np.minimum(lo + 1, ys.shape[0] - 1)] * frac
+    return {"log10_compute": xs.tolist(), "lo80": q[0].tolist(), "median": q[1].tolist(), "hi80": q[2].tolist()}
+
+
+def _check_enough(benchmark: Benchmark, method: str, sel: Selection, front: pl.DataFrame, as_of: dt.date,
+                  trend_since: dt.date) -> None:
+    """Refuse, with what to try instead, when the method has too little data."""
+    if method == "compute":
+        if sel.fit_rows.height < MIN_FIT_POINTS:
+            raise FitError(
+                f"{benchmark.name}: only {sel.fit_rows.height} models with a comparable score and a compute estimate "
+                f"as of {as_of} ({sel.rows.height} scored, {sel.n_no_compute} without compute, "
+                f"{sel.n_imputed_excluded} imputed excluded); the compute fit needs at least 3: try --method date "
+                "(needs no compute), --source any or --include-imputed")
+        if front.height < MIN_FIT_POINTS:
+            raise FitError(f"only {front.height} frontier models with compute between {trend_since} and {as_of}; "
+                           "the trend needs at least 3: use an earlier --trend-since")
+        return
+    need = sel.fit_rows if method == "compute+date" else sel.rows
+    if need.height < MIN_FIT_POINTS:
+        raise FitError(f"{benchmark.name}: only {need.height} usable models as of {as_of} for the {method} method; "
+                       "try --method date, --source any or a later --as-of")
+
+
+def forecast(
+    store: Store,
+    benchmark: Benchmark,
+    target: float,
+    *,
+    as_of: dt.date | None = None,
+    source: str | None = None,
+    settings: list[str] | None = None,
+    include_imputed: bool = False,
+    ceiling: float | None = None,
+    n_boot: int = DEFAULT_BOOT,
+    seed: int = DEFAULT_SEED,
+    trend_since: dt.date = DEFAULT_TREND_SINCE,
+    compute_noise: bool = False,
+    method: str = DEFAULT_METHOD,
+    hindcast: bool = True,
+    side: bool = True,
+) -> Forecast:
+    """Forecast when ``benchmark`` reaches ``target`` by ``method`` (see the module docstring).
+
+    If the target was already reached, ``hindcast`` also runs the same forecast
+    with the data known the day before, so a reader sees how it would have done.
+    ``side`` adds one line per other method and baseline (``others``).
+    """
+    if method not in m.METHODS:
+        raise UsageError(f"unknown method {method!r}; use {', '.join(m.METHODS[:-1])} or {m.METHODS[-1]}")
+    ceiling = benchmark.ceiling if ceiling is None else ceiling
+    check_target(benchmark, target, ceiling)
+    if n_boot < MIN_BOOT:
+        raise UsageError(f"--boot {n_boot} is too few resamples for 95% intervals; use at least {MIN_BOOT} (default {DEFAULT_BOOT})")
+    today = dt.date.today()
+    as_of = as_of or today
+    sel = select(store, benchmark, as_of=as_of, source=source, settings=settings, include_imputed=include_imputed)
+    front = store.frontier(as_of, trend_since)
+    _check_enough(benchmark, method, sel, front, as_of, trend_since)
+    rows = sel.flagged
+    try:
+        f = m.fit_method(method, rows, front, floor=benchmark.floor, ceiling=ceiling, weight=benchmark.weight,
+                         as_of=as_of, n_boot=n_boot, seed=seed, compute_noise=compute_noise)
+    except FitError as exc:
+        if method == "compute":
+            raise
+        raise FitError(f"{benchmark.name}, {method} method as of {as_of}: {exc}") from None
+    reached = first_reached(sel.rows, target)
+    used = sel.fit_rows if method in ("compute", "compute+date") else sel.rows
+    data = DataUsed(
+        n_models=sel.rows.height, n_fit=used.height, n_no_compute=sel.n_no_compute,
+        n_imputed_excluded=sel.n_imputed_excluded, n_other_settings=sel.n_other_settings,
+        first_release=used["release_date"].min(), last_release=used["release_date"].max(),
+        source=sel.source, settings_preference=sel.patterns, settings_used=_counted(used["setting"]),
+        sources_used=_counted(used["source_name"]),
+    )
+    notes: list[str] = []
+    compute: dict = {}
+    if method == "compute":
+        compute = _compute_detail(store, f, target, front, reached, notes, sel.fit_rows["log10_compute"].to_numpy())
+    if f.n_failed:
+        notes.append(f"{f.n_failed} of {n_boot} bootstrap resamples could not be fitted and were left out of the intervals.")
+    if method == "compute+date":
+        notes.append("Log compute and release date are strongly correlated, so s and g trade off: read the halving "
+                     "time's interval, not only its median.")
+    past = None
+    if reached and hindcast:
+        before = reached.date - dt.timedelta(days=1)
+        try:
+            h = forecast(store, benchmark, target, as_of=before, source=source, settings=settings,
+                         include_imputed=include_imputed, ceiling=ceiling, n_boot=n_boot, seed=seed,
+                         trend_since=trend_since, compute_noise=compute_noise, method=method, hindcast=False, side=False)
+            past = Hindcast(as_of=before, n_fit=h.data.n_fit, log10_compute=h.log10_compute, year=h.year)
+        except (FitError, UsageError) as exc:
+            past = Hindcast(as_of=before, error=str(exc))
+    others = side_by_side(sel, front, target, ceiling=ceiling, as_of=as_of, seed=seed, skip=method) if side else ()
+    pt = f.point(target)
+    return Forecast(
+        benchmark=benchmark, target=target, method=method, label=m.LABELS[method], as_of=as_of, made_on=today,
+        n_boot=n_boot, seed=seed, compute_noise=compute_noise, data=data, n_points=f.n, n_boot_failed=f.n_failed,
+        params=f.params, point_year=pt if math.isfinite(pt) else None, year=interval(f.draws(target)),
+        halving_years=interval(f.halving_draws) if f.halving_draws is not None else None,
+        reached=reached, hindcast=past, notes=tuple(notes), others=others, points=rows,
+        frontier_points=front if method == "compute" else None, **compute,
+    )
+
+
+def _compute_detail(store: Store, f: m.MethodFit, target: float, front: pl.DataFrame, reached: Reached | None,
+                    notes: list[str], x: np.ndarray) -> dict:
+    """The compute method's extra answers: compute needed, delta-method check, trend, reference model."""
+    point, boot, tr = f.sigmoid, f.boot, f.trend
+    assert point is not None and boot is not None and tr is not None  # fit_compute always sets them
+    log10_needed = interval(boot.x_for(target))
+    try:
+        point_x: float | None = float(point.x_for(target))
+    except FitError:
+        point_x = None
+    try:
+        lo, hi = point.delta_interval(target, 0.95)
+        delta: tuple[float, float] | None = (float(lo), float(hi))
+    except FitError:
+        delta = None
+    ref = store.model(REFERENCE_MODEL)
+    ref_log = math.log10(ref["compute_flop"]) if ref and ref.get("compute_flop") else None
+    frontier_max = float(front["log10_compute"].max())
+    if not point.rising:
+        notes.append("The fitted slope is not positive: no progress with compute in these data, so no date is given.")
+    passed = log10_needed.median is not None and frontier_max >= log10_needed.median and reached is None
+    if passed:
+        notes.append(
+            f"The frontier has already passed the median compute needed (largest frontier model: {10 ** frontier_max:.2g} FLOP), "
+            "but no evaluated model has reached the target.")
+    return dict(
+        fit=point, point_log10_compute=point_x, log10_compute=log10_needed, delta_log10_compute=delta,
+        reference_model=REFERENCE_MODEL if ref_log else None, reference_log10_compute=ref_log, trend=tr,
+        frontier_max_log10_compute=frontier_max, frontier_passed=passed,
+        curve=_curve_band(boot, min(float(x.min()), log10_needed.lo80 or x.min()) - 0.5,
+                          max(float(x.max()), min(log10_needed.hi80 or x.max(), float(x.max()) + 4)) + 0.5),
+    )

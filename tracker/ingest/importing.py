@@ -1,0 +1,361 @@
+"""Merge published data into the curated tables (``tracker import ...``).
+
+The readers in :mod:`tracker.ingest.importers` turn a published file into rows of our
+schema. This module maps each row's external id to our model id through
+``model_aliases.csv`` (the curated mapping wins over the reader's guess),
+compares with what the tables hold, and hands the result to
+:func:`tracker.ingest.writer.commit`: new rows are added, changed values are
+reported as a diff and applied only with ``update=True``, nothing is
+silently overwritten. External ids without a mapping are reported with the
+command that adds one.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tracker.ingest import writer
+from tracker.errors import DataError, UsageError
+from tracker.data.schema import default_data_dir, load_package
+
+#: The importers: kind -> (what it reads, an example). Feeds the CLI's help and the README.
+KINDS = {
+    "epoch-runs": ("Epoch AI's benchmarks_runs.csv (its own evaluation runs)",
+                   "tracker import epoch-runs ../shared/reference/epoch-benchmarks-2025-12/benchmarks_runs.csv --dry-run"),
+    "epoch-mmlu": ("Epoch AI's MMLU collection (external_benchmark_mmlu.csv)",
+                   "tracker import epoch-mmlu ../shared/reference/epoch-benchmarks-2025-12/external_benchmark_mmlu.csv"),
+    "epoch-models": ("one file of Epoch AI's models databases (notable, large-scale, frontier, all models)",
+                     "tracker import epoch-models ../shared/reference/epoch-models-2025-11/notable_ai_models.csv --update"),
+    "swebench-leaderboard": ("the official SWE-bench leaderboards.json (bash-only and Verified boards)",
+                             "tracker import swebench-leaderboard ../shared/reference/swebench-leaderboards-2025-12/leaderboards.json \\\n"
+                             "    --model-versions ../shared/reference/epoch-benchmarks-2025-12/model_versions.csv"),
+}
+
+
+
+# Fields compared when a row already exists (the primary key identifies it).
+SCORE_COMPARED = ("score", "stderr", "source_kind", "source_url", "date_reported")
+MODEL_COMPARED = ("name", "organization", "release_date", "parameters", "open_weights", "domain")
+COMPUTE_FIELDS = ("compute_flop", "compute_low", "compute_high", "confidence")
+NUMERIC = {"score", "stderr", "compute_flop", "compute_low", "compute_high", "parameters"}
+
+# Labels of the Epoch AI models files we know (file name -> vintage label).
+_MODEL_FILES = {
+    "notable_ai_models.csv": "Notable AI models database",
+    "large_scale_ai_models.csv": "Large-scale AI models database",
+    "frontier_ai_models.csv": "Frontier AI models database",
+    "all_ai_models.csv": "All AI models database",
+}
+_SNAPSHOT = re.compile(r"\((\d{4}-\d{2}) snapshot")
+
+
+@dataclass(frozen=True)
+class External:
+    """A row read from a published file, with the id that names its model there."""
+
+    row: dict[str, str]
+    source: str  # model_aliases.source
+    external_id: str
+    suggestion: str  # the reader's guess at our model id
+    reason: str  # why the guess holds (for the alias row)
+
+
+@dataclass
+class Unmapped:
+    source: str
+    external_id: str
+    rows: int
+    suggestion: str
+
+    def command(self) -> str:
+        return (f"tracker add alias --source {self.source} --external-id {_shell(self.external_id)} "
+                f"--model-id {self.suggestion or 'MODEL_ID'} --reason {_shell('WHY THE MAPPING HOLDS')}")
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    file: Path
+    table: str
+    read: int = 0
+    new: list[dict[str, str]] = field(default_factory=list)
+    changes: list[writer.Change] = field(default_factory=list)
+    unchanged: int = 0
+    unmapped: list[Unmapped] = field(default_factory=list)
+    untracked: int = 0  # models in a models database that we do not track
+    skipped: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # differences deliberately not proposed
+    update: bool = False
+    result: writer.Result | None = None
+
+    @property
+    def pending(self) -> int:
+        """Changed rows found but not applied (no --update)."""
+        return 0 if self.update else len(self.changes)
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind, "file": str(self.file), "table": self.table, "read": self.read,
+            "new": self.new, "unchanged": self.unchanged,
+            "changes": [{"line": c.line, "key": list(c.key), "fields": {f: [c.old.get(f, ""), c.new.get(f, "")] for f in c.fields}}
+                        for c in self.changes],
+            "applied_changes": self.update, "unmapped": [u.__dict__ | {"command": u.command()} for u in self.unmapped],
+            "untracked": self.untracked, "skipped": self.skipped, "kept": self.kept,
+            "written": [str(p) for p in (self.result.written if self.result else [])],
+            "dry_run": bool(self.result and self.result.dry_run),
+        }
+
+
+def _shell(text: str) -> str:
+    return text if re.fullmatch(r"[\w.@%+=:,/-]+", text) else "'" + text.replace("'", "'\\''") + "'"
+
+
+# --------------------------------------------------------------------------
+# Readers (pure: no data folder needed except for the epoch-model names)
+# --------------------------------------------------------------------------
+
+
+def _sibling_model_versions(file: Path, given: str | Path | None) -> Path:
+    mv = Path(given) if given else file.parent / "model_versions.csv"
+    if not mv.is_file():
+        raise UsageError(f"{mv}: Epoch AI's model_versions.csv not found; pass --model-versions PATH "
+                         "(data/model_versions.csv of epoch-research/benchmark-stitching)")
+    return mv
+
+
+def _read_runs(file: Path, mv: Path, _names: dict[str, str]) -> tuple[list[External], list[str]]:
+    from tracker.ingest.importers.epoch import VersionResolver, read_epoch_runs
+
+    rows = read_epoch_runs(file, mv)
+    resolver = VersionResolver(mv)
+    out = []
+    for r in rows:
+        ext = r["model_version"] + (f"_{r['effort']}" if r["effort"] else "")
+        res = resolver.resolve(ext)
+        out.append(External(r, "epoch-version", ext, r["model_id"], res.reason if res else ""))
+    return out, []
+
+
+def _read_mmlu(file: Path, mv: Path, names: dict[str, str]) -> tuple[list[External], list[str]]:
+    from tracker.ingest.importers.epoch import VersionResolver, map_mmlu_row, mmlu_aliases_and_drops, read_epoch_mmlu, read_rows
+
+    resolver = VersionResolver(mv)
+    maps = [m for m in (map_mmlu_row(r, resolver, names) for r in read_rows(file)) if m is not None]
+    rows = read_epoch_mmlu(file, mv, names)
+    if len(maps) != len(rows):  # read_epoch_mmlu keeps exactly the rows map_mmlu_row maps
+        raise DataError(f"{file}: the MMLU reader and its mapping disagree ({len(rows)} rows, {len(maps)} mappings); report this bug")
+    out = [External(r, m.alias_source, m.alias_external_id, r["model_id"], m.reason) for r, m in zip(rows, maps)]
+    _aliases, dropped = mmlu_aliases_and_drops(file, mv, names)
+    skipped = [f"{name} [{version or 'no version'}] {em} ({source}): which model is meant is not certain"
+               for name, version, em, source in dropped]
+    return out, skipped
+
+
+def _read_swebench(file: Path, mv: Path, _names: dict[str, str]) -> tuple[list[External], list[str]]:
+    from tracker.ingest.importers.swebench import ALIAS_SOURCE, import_leaderboards
+
+    imp = import_leaderboards(file, mv)
+    reasons = {a["external_id"]: a["reason"] for a in imp.aliases}
+    out = [External(r, ALIAS_SOURCE, r["model_version"], r["model_id"], reasons.get(r["model_version"], ""))
+           for r in imp.scores]
+    return out, [f"{board}: {entry}: {why}" for board, entry, why in imp.skipped]
+
+
+def vintage_label(file: Path) -> str:
+    """``epoch-models-2025-11/notable_ai_models.csv`` -> ``Notable AI models database (2025-11 snapshot)``."""
+    base = _MODEL_FILES.get(file.name)
+    snap = re.search(r"(\d{4}-\d{2})", file.parent.name)
+    if not base or not snap:
+        raise UsageError(f"{file}: cannot tell which Epoch AI models file and snapshot this is; "
+                         "pass --vintage 'Notable AI models database (2025-11 snapshot)' or similar")
+    label = f"{base} ({snap.group(1)} snapshot)"
+    if file.name == "frontier_ai_models.csv" and snap.group(1) == "2025-11":
+        label = f"{base} (2025-11 snapshot, entries to 2025-07)"
+    return label
+
+
+def _read_models(file: Path, vintage: str) -> list[External]:
+    from tracker.ingest.importers.epoch import public_model, read_epoch_models
+
+    return [External(public_model(r), "epoch-model", r["name"], r["id"], "our id is the slug of Epoch AI's models-database name")
+            for r in read_epoch_models(file, vintage)]
+
+
+def read_external(kind: str, file: str | Path, *, model_versions: str | Path | None = None,
+                  vintage: str | None = None, epoch_names: dict[str, str] | None = None) -> tuple[list[External], list[str]]:
+    """Rows of a published file (with their external ids) and the entries the reader left out."""
+    file = Path(file)
+    if kind not in KINDS:
+        raise UsageError(f"unknown import kind {kind!r}; use one of {', '.join(KINDS)}")
+    if not file.is_file():
+        raise UsageError(f"{file}: no such file")
+    try:
+        if kind == "epoch-models":
+            return _read_models(file, vintage or vintage_label(file)), []
+        mv = _sibling_model_versions(file, model_versions)
+        reader: Callable = {"epoch-runs": _read_runs, "epoch-mmlu": _read_mmlu, "swebench-leaderboard": _read_swebench}[kind]
+        return reader(file, mv, epoch_names or {})
+    except (KeyError, ValueError, TypeError, IndexError, json.JSONDecodeError, UnicodeDecodeError, csv.Error) as exc:
+        what = f"missing column or key {exc}" if isinstance(exc, KeyError) else " ".join(str(exc).split())
+        raise DataError(f"{file}: cannot be read as {kind} ({what}); check that it is the published file") from None
+
+
+# --------------------------------------------------------------------------
+# Comparing with the tables
+# --------------------------------------------------------------------------
+
+
+def _same(col: str, a: str, b: str) -> bool:
+    if col in NUMERIC and a and b:
+        try:
+            return float(a) == float(b)
+        except ValueError:
+            return a == b
+    return a == b
+
+
+def _snapshot(text: str) -> str:
+    m = _SNAPSHOT.search(text or "")
+    return m.group(1) if m else ""
+
+
+def _model_change(old: dict[str, str], new: dict[str, str], vintage: str, kept: list[str]) -> dict[str, str] | None:
+    """The model row with the file's values where they add or change something, or None.
+
+    Empty values in the file never erase ours. Epoch revises its databases
+    (estimates, dates, parameter counts): when our row cites a newer snapshot
+    than the file's, the file's differing values are not proposed (listed in
+    ``kept``). Compute comes as one group: value, bounds, confidence, source.
+    """
+    merged = dict(old)
+    for col in MODEL_COMPARED:
+        if new.get(col) and not _same(col, old.get(col, ""), new[col]):
+            merged[col] = new[col]
+    if new.get("frontier") == "true" and old.get("frontier") != "true":
+        merged["frontier"] = "true"
+    if new.get("compute_flop") and any(not _same(c, old.get(c, ""), new.get(c, "")) for c in COMPUTE_FIELDS):
+        for c in (*COMPUTE_FIELDS, "compute_source", "compute_source_url"):
+            merged[c] = new.get(c, "")
+        if new.get("estimation_method"):
+            merged["estimation_method"] = new["estimation_method"]
+    if merged == old:
+        return None
+    ours, theirs = _snapshot(old.get("compute_source", "")), _snapshot(vintage)
+    if ours and theirs and theirs < ours:
+        fields = ", ".join(c for c in merged if merged[c] != old.get(c))
+        kept.append(f"{old['id']}: {fields} kept from the {ours} snapshot our row cites, not taken from the older {vintage}")
+        return None
+    return merged
+
+
+def plan(kind: str, externals: list[External], current: writer.Current, *, vintage: str = "") -> tuple[writer.Batch, ImportReport]:
+    """Split the file's rows into new rows, changed rows and unmapped ids, against ``current``."""
+    table = "models" if kind == "epoch-models" else "scores"
+    report = ImportReport(kind, Path(), table, read=len(externals))
+    aliases = {(a["source"], a["external_id"]): a["model_id"] for a in current.tables["model_aliases"].rows}
+    state = current.tables[table]
+    index = state.index()
+    unmapped: dict[tuple[str, str], Unmapped] = {}
+    batch = writer.Batch()
+    adds: list[writer.Row] = []
+    changes: list[writer.Change] = []
+    for ext in externals:
+        model_id = aliases.get((ext.source, ext.external_id))
+        if model_id is None:
+            u = unmapped.setdefault((ext.source, ext.external_id), Unmapped(ext.source, ext.external_id, 0, ext.suggestion))
+            u.rows += 1
+            continue
+        row = dict(ext.row)
+        row["id" if table == "models" else "model_id"] = model_id
+        pos = index.get(state.key(row))
+        if pos is None:
+            if table == "models":  # a mapped model is in models.csv (foreign key): cannot happen
+                continue
+            adds.append(writer.Row(row, writer.Origin(f"{kind} row", len(adds) + 1)))
+            continue
+        old = state.rows[pos]
+        if table == "models":
+            new = _model_change(old, row, vintage, report.kept)
+        else:
+            diff = [c for c in SCORE_COMPARED if not _same(c, old[c], row[c])]
+            new = {**old, **{c: row[c] for c in diff}} if diff else None
+        if new is None:
+            report.unchanged += 1
+            continue
+        fields = tuple(c for c in state.resource.columns if old.get(c, "") != new.get(c, ""))
+        changes.append(writer.Change(table, pos + 2, state.key(old), old, new, fields))
+    if table == "models":
+        # Most of a models database is not ours: count them, do not list each.
+        report.untracked = sum(u.rows for u in unmapped.values())
+        report.unmapped = []
+    else:
+        report.unmapped = sorted(unmapped.values(), key=lambda u: (u.source, u.external_id))
+    batch.add[table] = adds
+    report.new = [r.values for r in adds]
+    report.changes = changes
+    return batch, report
+
+
+def import_file(kind: str, file: str | Path, *, data: str | Path | None = None, model_versions: str | Path | None = None,
+                vintage: str | None = None, update: bool = False, dry_run: bool = False) -> ImportReport:
+    """Import a published file into the data folder (see the module docstring)."""
+    root = Path(data) if data else default_data_dir()
+    load_package(root)
+    names = _epoch_names(root)
+    file = Path(file)
+    externals, skipped = read_external(kind, file, model_versions=model_versions, vintage=vintage, epoch_names=names)
+    label = vintage or (vintage_label(file) if kind == "epoch-models" else "")
+    holder: dict[str, ImportReport] = {}
+
+    def build(current: writer.Current) -> writer.Batch:
+        batch, report = plan(kind, externals, current, vintage=label)
+        if update:
+            batch.update[report.table] = report.changes
+        holder["report"] = report
+        return batch
+
+    result = writer.commit(root, build, dry_run=dry_run)
+    report = holder["report"]
+    report.file, report.skipped, report.update, report.result = file, skipped, update, result
+    return report
+
+
+def _epoch_names(root: Path) -> dict[str, str]:
+    """{our model id: Epoch AI models-database name}, from the epoch-model aliases."""
+    path = load_package(root).path("model_aliases")
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return {r["model_id"]: r["external_id"] for r in csv.DictReader(handle) if r.get("source") == "epoch-model"}
+    except (OSError, UnicodeDecodeError, csv.Error, KeyError):
+        return {}  # the writer's validation reports what is wrong with the file
+
+
+def report_text(r: ImportReport, *, limit: int = 20) -> str:
+    """The import summary a person reads: new rows, diffs, unmapped ids."""
+    lines = [f"{r.kind}: read {r.read} rows from {r.file}"]
+    lines += writer.preview_lines(r.table, r.new, limit=limit)
+    lines += writer.change_lines(r.changes, limit=limit)
+    if r.unmapped:
+        lines.append(f"{len(r.unmapped)} external ids have no mapping in model_aliases.csv "
+                     f"({sum(u.rows for u in r.unmapped)} rows not imported); add one per id, e.g.:")
+        lines += [f"  {u.command()}   # {u.rows} rows" for u in r.unmapped[:limit]]
+        if len(r.unmapped) > limit:
+            lines.append(f"  ... and {len(r.unmapped) - limit} more (--json lists all)")
+    if r.untracked:
+        lines.append(f"{r.untracked} models in the file are not tracked here (no epoch-model alias): left out")
+    if r.skipped:
+        lines.append(f"{len(r.skipped)} entries left out by the reader (model not identifiable; --json lists all)")
+    if r.kept:
+        lines.append(f"{len(r.kept)} models differ but our row cites a newer snapshot: not proposed (--json lists them)")
+    verb = "would add" if r.result and r.result.dry_run else "added"
+    summary = f"{verb} {len(r.new)} {r.table} rows, {r.unchanged} unchanged, {len(r.changes)} changed"
+    if r.changes:
+        summary += " (applied)" if r.update and not (r.result and r.result.dry_run) else \
+            (" (would be applied)" if r.update else " (not applied: re-run with --update to apply them)")
+    lines.append(summary)
+    return "\n".join(lines)
