@@ -27,7 +27,7 @@ def data(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def fc(data: Path):
-    return api.forecast("toy", 0.9, data=data, n_boot=N_BOOT, seed=7)
+    return api.forecast("toy", 0.9, data=data, n_boot=N_BOOT, seed=7, method="compute")
 
 
 def layers(chart) -> dict[str, dict]:

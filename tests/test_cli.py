@@ -20,17 +20,19 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_forecast_text_names_fit_interval_and_reached(tiny: Path, capsys) -> None:
-    code, out, err = run(capsys, "forecast", "--bench", "toy", "--target", "0.8", "--data", str(tiny), "--boot", "300")
+    code, out, err = run(capsys, "forecast", "--bench", "toy", "--target", "0.8", "--data", str(tiny), "--boot", "300",
+                         "--method", "compute")
     assert code == 0, err
-    assert "Already reached: GPT-4 (TestOrg) on 2023-03-15, score 0.864" in out
-    assert "6 used in the compute fit" in out
+    assert "Reached: first by GPT-4 (TestOrg), released 2023-03-15, score 0.864" in out
+    assert "6 used by the compute method" in out
     assert "1 with compute imputed from benchmarks" in out
     assert "80%:" in out and "95%:" in out and "x GPT-4" in out
     assert "A forecast made on 2023-03-14" in out
 
 
 def test_forecast_json_is_one_object_and_reproducible(tiny: Path, capsys) -> None:
-    args = ("forecast", "--bench", "tq", "--target", "0.95", "--data", str(tiny), "--boot", "300", "--json", "--seed", "7")
+    args = ("forecast", "--bench", "tq", "--target", "0.95", "--data", str(tiny), "--boot", "300", "--json", "--seed", "7",
+            "--method", "compute")
     code, out1, _ = run(capsys, *args)
     assert code == 0
     _, out2, _ = run(capsys, *args)
@@ -51,7 +53,8 @@ def test_forecast_json_is_one_object_and_reproducible(tiny: Path, capsys) -> Non
         (["forecast", "--bench", "toy", "--target", "1.5"], "outside (0.25, 1)"),
         (["forecast", "--bench", "toy", "--target", "90"], "did you mean 0.9?"),
         (["forecast", "--bench", "toy", "--target", "abc"], "invalid float value"),
-        (["forecast", "--bench", "toy", "--target", "0.9", "--as-of", "2019-01-01"], "only 1 models"),
+        (["forecast", "--bench", "toy", "--target", "0.9", "--as-of", "2019-01-01", "--method", "compute"], "only 1 models"),
+        (["forecast", "--bench", "toy", "--target", "0.9", "--as-of", "2019-01-01"], "for the predictive method"),
         (["forecast", "--bench", "toy", "--target", "0.9", "--as-of", "yesterday"], "is not a date"),
         (["list", "scores", "--bench", "zzz"], "unknown benchmark"),
     ],
@@ -113,14 +116,16 @@ def test_console_script_runs_as_a_subprocess(tiny: Path) -> None:
 @pytest.mark.parametrize(
     ("bench", "target", "extra", "needle"),
     [
-        ("mmlu", "0.85", [], "Already reached: GPT-4"),
-        ("mmlu", "0.9", [], "Date the frontier reaches that compute"),
-        ("gpqa", "0.8", [], "Already reached"),
-        ("gpqa", "0.97", [], "Compute needed for 0.97"),
-        ("swe-bench", "0.8", [], "Compute needed for 0.8"),
-        ("swe-bench", "0.9", ["--method", "date"], "method: date"),
-        ("fm-2025-02-28", "0.4", [], "Compute needed for 0.4"),
-        ("fm", "0.9", ["--method", "date"], "method: date"),
+        ("mmlu", "0.85", [], "Reached: first by GPT-4"),
+        ("mmlu", "0.9", ["--method", "compute"], "Date the frontier reaches that compute"),
+        ("gpqa", "0.8", [], "Reached: first by"),
+        ("gpqa", "0.97", [], "Bottom line: a model scoring 0.97"),
+        ("gpqa", "0.97", ["--method", "compute"], "Compute needed for 0.97"),
+        ("swe-bench", "0.8", ["--method", "compute"], "Compute needed for 0.8"),
+        ("swe-bench", "0.9", ["--method", "date"], "Method: date"),
+        ("fm-2025-02-28", "0.4", ["--method", "compute"], "Compute needed for 0.4"),
+        ("fm", "0.9", [], "Simulation (300 futures"),
+        ("fm", "0.9", ["--method", "date"], "Method: date"),
     ],
 )
 def test_forecast_on_the_shipped_data(capsys, bench: str, target: str, extra: list[str], needle: str) -> None:

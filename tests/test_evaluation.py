@@ -111,28 +111,33 @@ def test_synthetic_history_backtests_near_zero_error_and_about_80_percent_covera
         t = data.load(write_synthetic(tmp_path / str(seed), seed=seed))
         with Store(t) as s:
             r = bt.run(s, [resolve_benchmark(t, "syn")], as_of=[dt.date(2020, 1, 1), dt.date(2020, 7, 1), dt.date(2021, 1, 1)],
-                       grids={"syn": [0.6, 0.7, 0.8, 0.9]}, n_boot=200, methods=("compute",))
+                       thresholds_by={"syn": [0.6, 0.7, 0.8, 0.9]}, n_boot=200, methods=("compute",))
         points += r.points
-    st = bt.stats(points, 2030.0)
+    st = bt.stats(points)
     assert st.n == st.n_resolved == 72  # 6 seeds x 3 dates x 4 thresholds, all reached by 2026
     assert st.mae_months < SYN_MAE_MONTHS and abs(st.bias_months) < 2.0
     assert 0.6 <= st.coverage80 <= 0.95  # 74% with these seeds
 
 
-def test_baselines_are_scored_on_the_same_forecasts(tmp_path: Path) -> None:
+def test_methods_are_compared_on_common_forecasts(tmp_path: Path) -> None:
     t = data.load(write_synthetic(tmp_path / "d"))
     with Store(t) as s:
         r = bt.run(s, [resolve_benchmark(t, "syn")], as_of=[dt.date(2019, 7, 1), dt.date(2022, 1, 1)],
-                   grids={"syn": [0.5, 0.7, 0.9]}, n_boot=100)
-    pairs = {}
+                   thresholds_by={"syn": [0.5, 0.7, 0.9]}, n_boot=100)
+    keys = {}
     for p in r.points:
-        pairs.setdefault(p.method, set()).add((p.as_of, p.threshold))
+        keys.setdefault(p.method, {})[p.key] = p
+    checked = 0
     for summ in r.summaries:
-        mine = pairs.get(summ.method, set())
-        for name, stats in summ.baselines.items():
-            assert stats.n == len(mine) and pairs[name] >= mine  # same (as_of, threshold) pairs
-            same = [p for p in r.points if p.method == name and (p.as_of, p.threshold) in mine]
-            assert stats == bt.stats(same, float(np.float64(2026.5)))
+        mine = keys.get(summ.method, {})
+        for other, v in summ.versus.items():
+            common = [k for k in mine if k in keys[other]]
+            assert v["n"] == len(common) > 0
+            # the ratio is of mean CRPS over exactly those forecasts, for both methods
+            assert v["crps"] == pytest.approx(np.mean([mine[k].crps_months for k in common]))
+            assert v["crps_other"] == pytest.approx(np.mean([keys[other][k].crps_months for k in common]))
+            checked += 1
+    assert checked
 
 
 def test_backtest_real_data_is_fast_enough_and_strict() -> None:
@@ -174,7 +179,8 @@ def test_forecast_method_date_and_side_lines(tiny: Path) -> None:
         fc = forecast(s, resolve_benchmark(t, "toy"), 0.95, n_boot=200, method="date")
         main = forecast(s, resolve_benchmark(t, "toy"), 0.95, n_boot=200)
     assert isinstance(fc, MethodForecast) and fc.method == "date" and fc.year.median is not None
-    assert [o.method for o in main.others] == ["date", "compute+date", "linear", "sigmoid-time"]
+    assert main.method == "predictive"
+    assert [o.method for o in main.others] == ["compute", "date", "compute+date", "linear", "sigmoid-time"]
     assert all(o.error or o.year for o in main.others)
     json.dumps(main.to_dict()), json.dumps(fc.to_dict())
 
@@ -187,7 +193,7 @@ def test_ledger_round_trip_is_write_once(tiny: Path, tmp_path: Path, capsys) -> 
     args = ["forecast", "--bench", "toy", "--target", "0.95", "--boot", "200", "--data", str(tiny), "--save", "--ledger-dir", str(led)]
     assert cli.main(args) == 0 and cli.main(args) == 0
     files = sorted(led.glob("*.json"))
-    assert len(files) == 2 and any(f.name.endswith("_compute-2.json") for f in files)  # the first was not overwritten
+    assert len(files) == 2 and any(f.name.endswith("_predictive-2.json") for f in files)  # the first was not overwritten
     files = [f for f in files if not f.name.endswith("-2.json")]
     rec = json.loads(files[0].read_text())
     assert rec["benchmark"] == "toy" and rec["seed"] == 20240101 and set(rec["data_sha256"]) >= {"scores.csv", "models.csv"}
@@ -202,7 +208,7 @@ def test_ledger_round_trip_is_write_once(tiny: Path, tmp_path: Path, capsys) -> 
 def test_cli_backtest_and_methods_end_to_end(tiny: Path, capsys) -> None:
     assert cli.main(["forecast", "--bench", "toy", "--target", "0.95", "--boot", "200", "--data", str(tiny), "--method", "compute+date"]) == 0
     out = capsys.readouterr().out
-    assert "method: compute+date" in out and "Other methods" in out
+    assert "Method: compute+date" in out and "Other methods" in out
     assert cli.main(["backtest", "--bench", "mmlu", "--as-of", "2023-03-18", "--boot", "100", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["as_of"] == ["2023-03-18"] and {s["method"] for s in d["summaries"]} >= {"compute", "date", "linear"}

@@ -168,5 +168,5 @@ def _tiny_with(tmp_path: Path, scores: dict[str, str] | None = None, compute: st
 def test_degenerate_fit_data_gives_a_clear_message(tmp_path: Path, scores, compute, needle) -> None:
     root = _tiny_with(tmp_path, scores, compute)
     with pytest.raises(FitError, match=needle) as exc:
-        api.forecast("toy", 0.9, data=root, n_boot=100)
+        api.forecast("toy", 0.9, data=root, n_boot=100, method="compute")
     assert "\n" not in str(exc.value)

@@ -135,16 +135,20 @@ def backtest(
     methods: list[str] | None = None,
     n_boot: int | None = None,
     seed: int | None = None,
+    grid: str = "quick",
     progress=None,
 ) -> backtestmod.Backtest:
-    """Backtest every method and baseline (``tracker backtest``)."""
+    """Backtest every method and baseline (``tracker backtest``) on the ``"quick"`` or ``"dense"`` grid."""
     tables = load(data)
     if isinstance(benches, str):
         benches = [benches]
     bs = [resolve_benchmark(tables, b) for b in (benches or list(backtestmod.GRIDS))]
     dates = [parse_date(d, "as_of") for d in as_of] if as_of else None
     with Store(tables) as store:
+        if grid not in backtestmod.GRIDS_BY_NAME:
+            raise UsageError(f"unknown grid {grid!r}; use one of: {', '.join(backtestmod.GRIDS_BY_NAME)}")
         return backtestmod.run(store, bs, as_of=dates, methods=tuple(methods) if methods else METHODS + BASELINES,
+                               grid=backtestmod.GRIDS_BY_NAME[grid],
                                n_boot=n_boot or BACKTEST_BOOT, seed=DEFAULT_SEED if seed is None else seed,
                                progress=progress)
 

@@ -6,7 +6,7 @@ import json
 import sys
 
 from tracker import api
-from tracker.render import text
+from tracker.render import report
 
 
 def _draw(kind: str, fc, a, out: str) -> None:
@@ -23,23 +23,23 @@ def cmd_forecast(a) -> int:
         seed=api.DEFAULT_SEED if a.seed is None else a.seed, trend_since=a.trend_since,
         compute_noise=a.compute_noise, method=a.method,
     )
-    print(json.dumps(fc.to_dict(), indent=1) if a.json else text.report(fc))
+    print(json.dumps(fc.to_dict(), indent=1) if a.json else report.report(fc))
     if a.save:
         inputs = {"bench": a.bench, "target": a.target, "as_of": a.as_of, "source": a.source, "settings": a.setting,
                   "include_imputed": a.include_imputed, "ceiling": a.ceiling, "boot": a.boot, "seed": a.seed,
                   "trend_since": a.trend_since, "compute_noise": a.compute_noise, "method": a.method}
         for path in api.save_forecast(fc, inputs, folder=a.ledger_dir, data=a.data):
             print(f"saved {path}", file=sys.stderr)
-    if a.chart and a.method == "compute":
-        _draw("fit", fc, a, a.chart)
-    elif a.chart:
-        print(f"warning: --chart draws the compute method's fit; not drawn for --method {a.method}", file=sys.stderr)
+    if a.chart:  # the compute method's fit; the other methods' dates over the state of the art
+        _draw("fit" if a.method == "compute" else "progress", fc, a, a.chart)
     return 0
 
 
 def cmd_chart(a) -> int:
     api.check_chart_path(a.out, a.scale)  # fail before the bootstrap, not after
+    # The fit and compute charts draw the compute method's fit; progress draws the default method's date.
+    method = "compute" if a.kind in ("fit", "compute") else api.DEFAULT_METHOD
     fc = api.forecast(a.bench, a.target, data=a.data, as_of=a.as_of, n_boot=a.boot or api.DEFAULT_BOOT,
-                      seed=api.DEFAULT_SEED if a.seed is None else a.seed)
+                      seed=api.DEFAULT_SEED if a.seed is None else a.seed, method=method)
     _draw(a.kind, fc, a, a.out)
     return 0

@@ -205,16 +205,21 @@ def _write_commands(sub) -> None:
 def _evaluate_commands(sub) -> None:
     p = _command(
         sub, "backtest", "how would past forecasts have fared? (every method and baseline)",
-        "For as-of dates every 6 months from 2021 to the last data date, keep only models released and "
-        "scores known by then, forecast every threshold of each benchmark's grid not yet reached, and compare with "
-        "the date it was actually first reached. Reports n, median |error| and bias in months, and 80%-interval "
-        "coverage per method and benchmark, with the naive baselines scored on the same forecasts.",
-        "tracker backtest\ntracker backtest --bench gpqa --as-of 2024-07-01\n"
+        "For as-of dates on a grid from 2021 to the last data date, keep only models released and scores known by "
+        "then, forecast every threshold of each benchmark's grid not yet reached, and compare with the date it was "
+        "first reached. Scored fairly (docs/method.md, section 8): no forecast against an event before its as-of "
+        "date, overdue forecasts count as misses, a threshold-weighted CRPS censored at each benchmark's data end, "
+        "methods compared on common forecasts.",
+        "tracker backtest\ntracker backtest --grid dense --method predictive --method linear\n"
+        "tracker backtest --bench gpqa --as-of 2024-07-01\n"
         "tracker backtest --json > backtest.json\ntracker backtest --chart docs/img/backtest.png")
     p.add_argument("--bench", "-b", action="append", help="benchmark (repeatable; default: mmlu, gpqa, swe-bench, fm)")
     p.add_argument("--as-of", action="append", metavar="DATE", help="one as-of date instead of the grid (repeatable)")
     p.add_argument("--method", action="append", choices=api.METHODS + api.BASELINES,
                    help="only these methods/baselines (repeatable; default: all)")
+    p.add_argument("--grid", choices=("quick", "dense"), default="quick",
+                   help="quick: as of every 6 months, thresholds every 0.05; dense: every 3 months and 0.025 "
+                        "(default %(default)s)")
     boot_opts(p, api.BACKTEST_BOOT)
     json_opt(p, "summaries and every forecast")
     p.add_argument("--chart", metavar="FILE", help="also draw forecast vs actual to FILE (.png, .svg, .html, .json)")

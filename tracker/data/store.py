@@ -133,6 +133,15 @@ class Store:
             "SELECT greatest((SELECT max(release_date) FROM models), (SELECT max(date_reported) FROM scores)) AS d"
         )["d"].item()
 
+    def freshness(self, data_end: dt.date) -> dict:
+        """Newest score, newest model with a compute estimate, and the frontier models of the last
+        12 months with and without one, as known on ``data_end``.
+
+        A frontier model here is one Epoch AI flags as frontier, or one that set a
+        new best score on some benchmark (any setting) when it was released.
+        """
+        row = self._frame(_sql("freshness.sql"), {"d": data_end}).row(0, named=True)
+        return row
     # -- the user's own SQL ---------------------------------------------------------------
 
     def query(self, sql: str) -> pl.DataFrame:

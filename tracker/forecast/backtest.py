@@ -1,65 +1,97 @@
-"""How the forecasts would have fared: ``tracker backtest``.
+"""How the forecasts would have fared: ``tracker backtest``, scored fairly (docs/method.md, section 8).
 
-For every as-of date T on a grid (default: every 6 months from 2021-01-01 to
-the last date in the data), keep only models released and scores known on or
-before T (the same ``select`` a forecast uses, so the backtest cannot see more
-than a forecaster could), fit each method and baseline once, and forecast every
-threshold of the benchmark's grid that no selected model had reached at T.
-Each forecast is compared with the release date of the first model that
-reached the threshold in today's data (censored when none has yet).
+For every as-of date T of a grid, keep only models released and scores known
+on or before T (the same ``select`` a forecast uses), fit each method once with
+``tracker.forecast.methods.fit_method`` (the code ``tracker forecast`` runs),
+and forecast every threshold of the benchmark's grid not yet reached at T.
 
-Per method and benchmark: n forecasts, how many resolved, the median absolute
-error and the median signed error (bias; positive = forecast too late) in
-months over resolved forecasts, and the share of resolved actual dates inside
-the 80% interval. Baselines are scored on exactly the (T, threshold) pairs the
-method forecast, so the comparison is paired. Open forecasts whose median is
-already behind the last data date are counted as "overdue": a lower bound on
-their error that resolved-only statistics would hide.
+The event is the crossing of ``tracker.data.select.first_reached``: the release
+date of the first version whose score meets the threshold, in the data as known
+at the truth cutoff, never before the benchmark's publication. Scoring rules:
+
+* a forecast whose event happened before T (released before T, its score not
+  yet known at T) is dropped and counted: no forecast is scored against an
+  event before its as-of date;
+* the truth cutoff is the benchmark's own data end (the newest date its scores
+  became known): what happens after it is unknown, not "never";
+* resolved forecasts give the error of the median (months, + = too late);
+  open forecasts whose 80% interval ended before the cutoff are *overdue* and
+  count as misses in the 80% coverage; other open forecasts are left out of
+  coverage (unknown yet) but stay in the proper score;
+* the proper score is the threshold-weighted CRPS censored at the cutoff
+  (``tracker.fit.scoring.tw_crps``), in months, for every forecast;
+* a benchmark whose fitted series stopped (no model released in its last
+  ``STALE_DAYS`` before the data's end: MMLU 5-shot, which labs stopped
+  reporting) cannot resolve its open targets: they are labelled
+  *unresolvable* and scored nowhere;
+* methods are compared on common forecasts only (the keys every compared
+  method produced).
+
+Forecasts at nearby as-of dates and thresholds are correlated: counts overstate
+the evidence, and the reports say so.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import polars as pl
 
 from tracker.data.catalog import Benchmark
-from tracker.data.select import first_reached, select
+from tracker.data.select import first_reached, select, state_of_the_art
 from tracker.data.store import Store
 from tracker.errors import FitError, UsageError
+from tracker.fit.resample import quantiles_with_inf
+from tracker.fit.scoring import crps, tw_crps
 from tracker.fit.trend import decimal_year
 from tracker.forecast import methods as m
 from tracker.forecast.forecast import DEFAULT_SEED, DEFAULT_TREND_SINCE, jsonable
 
-#: Threshold grid per benchmark id: (lowest, highest), in steps of GRID_STEP.
+#: Threshold grid per benchmark id: (lowest, highest).
 GRIDS = {
-    "mmlu": (0.70, 0.90),
-    "gpqa-diamond": (0.50, 0.85),
-    "swe-bench-verified": (0.30, 0.80),
-    "frontiermath": (0.10, 0.40),
+    "mmlu": (0.70, 0.95),
+    "gpqa-diamond": (0.50, 0.95),
+    "swe-bench-verified": (0.30, 0.90),
+    "frontiermath": (0.10, 0.90),
 }
-GRID_STEP = 0.05
-DEFAULT_START = dt.date(2021, 1, 1)
-STEP_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class Grid:
+    """As-of dates every ``months`` from ``start``; thresholds every ``step``."""
+
+    name: str
+    months: int
+    step: float
+    start: dt.date = dt.date(2021, 1, 1)
+
+
+QUICK = Grid("quick", 6, 0.05)
+DENSE = Grid("dense", 3, 0.025)
+GRIDS_BY_NAME = {g.name: g for g in (QUICK, DENSE)}
 #: Resamples per fit in the backtest: the 80% interval's ends are the 10th and
 #: 90th percentiles, which 400 resamples pin to about +-1.5 percentile points.
 BACKTEST_BOOT = 400
 MONTHS_PER_YEAR = 12.0
+#: A series whose newest model is this much older than the data's end has stopped.
+STALE_DAYS = 365
+#: Horizons (years) of the state-of-the-art score forecasts scored by CRPS.
+SOTA_HORIZONS = (0.5, 1.0)
 
 
-def thresholds(benchmark_id: str) -> list[float]:
+def thresholds(benchmark_id: str, step: float = QUICK.step) -> list[float]:
     lo, hi = GRIDS.get(benchmark_id, (None, None))
-    if lo is None:
+    if lo is None or hi is None:
         raise UsageError(f"no threshold grid for {benchmark_id!r}; backtest one of: {', '.join(GRIDS)}")
-    n = int(round((hi - lo) / GRID_STEP))
-    return [round(lo + i * GRID_STEP, 4) for i in range(n + 1)]
+    n = int(round((hi - lo) / step))
+    return [round(lo + i * step, 4) for i in range(n + 1)]
 
 
-def as_of_grid(start: dt.date, end: dt.date, months: int = STEP_MONTHS) -> list[dt.date]:
+def as_of_grid(start: dt.date, end: dt.date, months: int = QUICK.months) -> list[dt.date]:
     out, y, mo = [], start.year, start.month
     while (d := dt.date(y, mo, min(start.day, 28))) <= end:
         out.append(d)
@@ -68,9 +100,13 @@ def as_of_grid(start: dt.date, end: dt.date, months: int = STEP_MONTHS) -> list[
     return out
 
 
+def _year(d: dt.date) -> float:
+    return float(decimal_year(np.datetime64(d)))
+
+
 @dataclass(frozen=True)
 class Point:
-    """One forecast: method, as-of date, threshold, its answer and what happened."""
+    """One forecast: method, as-of date, threshold, its answer, what happened and its scores."""
 
     benchmark: str
     method: str
@@ -79,94 +115,160 @@ class Point:
     median: float | None  # decimal year; None = never (open-ended)
     lo80: float | None
     hi80: float | None
-    actual: float | None  # decimal year first reached; None = not yet (censored)
+    actual: float | None  # decimal year of the event; None = not by the cutoff
     actual_model: str | None
+    status: str  # resolved | open | overdue | unresolvable
+    crps_months: float | None  # threshold-weighted CRPS (None for unresolvable)
 
     @property
     def resolved(self) -> bool:
-        return self.actual is not None
+        return self.status == "resolved"
 
     @property
     def error_months(self) -> float | None:
-        """Forecast minus actual, in months (positive = too late); a "never" forecast that resolved is +inf."""
+        """Forecast median minus actual, in months (+ = too late); a "never" forecast that resolved is +inf."""
         if self.actual is None:
             return None
         return math.inf if self.median is None else (self.median - self.actual) * MONTHS_PER_YEAR
 
     @property
     def inside80(self) -> bool | None:
+        """Whether the truth fell inside the 80% interval: None while unknown; overdue counts as outside."""
+        if self.status == "overdue":
+            return False
         if self.actual is None:
             return None
         lo = math.inf if self.lo80 is None else self.lo80  # a lower end of "never": nothing is inside
         hi = math.inf if self.hi80 is None else self.hi80
         return lo <= self.actual <= hi
 
+    @property
+    def width80_months(self) -> float:
+        if self.lo80 is None or self.hi80 is None:
+            return math.inf
+        return (self.hi80 - self.lo80) * MONTHS_PER_YEAR
+
+    @property
+    def key(self) -> tuple[str, dt.date, float]:
+        return (self.benchmark, self.as_of, self.threshold)
+
+
+@dataclass(frozen=True)
+class SotaPoint:
+    """A forecast of the state of the art ``horizon`` years after the as-of date, scored by CRPS."""
+
+    benchmark: str
+    method: str
+    as_of: dt.date
+    horizon: float
+    median: float
+    actual: float
+    crps: float
+
 
 @dataclass(frozen=True)
 class Stats:
-    n: int
+    n: int  # scored forecasts (resolved + open + overdue)
     n_resolved: int
     n_open: int
-    n_overdue: int  # open, but the median date is already behind the last data date
-    mae_months: float | None
-    bias_months: float | None
-    coverage80: float | None
+    n_overdue: int  # open, but the 80% interval ended before the cutoff: a miss
+    mae_months: float | None  # median |error| over resolved forecasts
+    bias_months: float | None  # median signed error over resolved forecasts
+    mae_near_months: float | None  # median |error| for events within 6 months of the as-of date
+    coverage80: float | None  # share inside the 80% interval, overdue counted as misses
+    n_coverage: int  # forecasts whose coverage is known
+    width80_months: float | None  # median width of the 80% interval
+    crps_months: float | None  # mean threshold-weighted CRPS
+    n_median_before_as_of: int
+    n_zero_width: int
 
 
 @dataclass(frozen=True)
 class Summary:
-    benchmark: str
+    benchmark: str  # a benchmark id, or "pooled"
     method: str
     stats: Stats
-    baselines: dict  # baseline name -> Stats on the same (as_of, threshold) pairs
-    n_not_run: int  # as-of dates at which the method could not be fitted (why_not_run: the first reason)
+    versus: dict  # other method -> {"n": common forecasts, "crps": this, "crps_other": that, "ratio": this/that}
+    n_not_run: int  # as-of dates at which the method could not be fitted
     why_not_run: str | None
 
 
 @dataclass(frozen=True)
 class Backtest:
+    grid: str
     as_of: tuple[dt.date, ...]
     last_data_date: dt.date
+    cutoffs: dict  # benchmark id -> truth cutoff
+    stale: tuple[str, ...]  # benchmarks whose series stopped
     n_boot: int
     seed: int
     points: tuple[Point, ...]
+    sota: tuple[SotaPoint, ...]
     summaries: tuple[Summary, ...]
+    dropped: dict  # benchmark id -> forecasts dropped because the event preceded the as-of date
+    n_unresolvable: dict  # benchmark id -> forecasts of unresolvable targets (per method run)
     not_run: tuple[tuple[str, str, dt.date, str], ...]  # (benchmark, method, as_of, why)
+    methods: tuple[str, ...] = field(default=())
+
+    def summary(self, benchmark: str, method: str) -> Summary | None:
+        return next((s for s in self.summaries if s.benchmark == benchmark and s.method == method), None)
 
     def to_dict(self) -> dict:
         pts = [dict(asdict(p), error_months=p.error_months, inside80=p.inside80) for p in self.points]
-        return jsonable({"as_of": self.as_of, "last_data_date": self.last_data_date, "n_boot": self.n_boot,
-                     "seed": self.seed, "summaries": [asdict(s) for s in self.summaries], "forecasts": pts,
-                     "not_run": [dict(zip(("benchmark", "method", "as_of", "why"), r)) for r in self.not_run]})
+        return jsonable({
+            "grid": self.grid, "as_of": self.as_of, "last_data_date": self.last_data_date, "cutoffs": self.cutoffs,
+            "stale": list(self.stale), "n_boot": self.n_boot, "seed": self.seed, "methods": list(self.methods),
+            "summaries": [asdict(s) for s in self.summaries], "dropped": self.dropped,
+            "n_unresolvable": self.n_unresolvable, "forecasts": pts, "sota": [asdict(s) for s in self.sota],
+            "not_run": [dict(zip(("benchmark", "method", "as_of", "why"), r)) for r in self.not_run],
+        })
 
 
-def stats(points: list[Point], last: float) -> Stats:
-    res = [p for p in points if p.resolved]
-    errs = np.array([p.error_months for p in res], dtype=float)
-    open_ = [p for p in points if not p.resolved]
-    overdue = sum(1 for p in open_ if p.median is not None and p.median < last)
+def _median(values: list[float]) -> float | None:
+    return float(np.median(values)) if values else None
+
+
+def stats(points: Iterable[Point]) -> Stats:
+    pts = [p for p in points if p.status != "unresolvable"]
+    res = [p for p in pts if p.resolved]
+    errs = [p.error_months for p in res]
+    errs_f = [e for e in errs if e is not None]
+    near = [abs(e) for p, e in zip(res, errs_f) if p.actual is not None and p.actual - _year(p.as_of) <= 0.5]
+    cov = [p.inside80 for p in pts if p.inside80 is not None]
+    crps_v = [p.crps_months for p in pts if p.crps_months is not None]
     return Stats(
-        n=len(points), n_resolved=len(res), n_open=len(open_), n_overdue=overdue,
-        mae_months=float(np.median(np.abs(errs))) if res else None,
-        bias_months=float(np.median(errs)) if res else None,
-        coverage80=float(np.mean([p.inside80 for p in res])) if res else None,
+        n=len(pts), n_resolved=len(res), n_open=sum(p.status == "open" for p in pts),
+        n_overdue=sum(p.status == "overdue" for p in pts),
+        mae_months=_median([abs(e) for e in errs_f]), bias_months=_median(errs_f), mae_near_months=_median(near),
+        coverage80=float(np.mean(cov)) if cov else None, n_coverage=len(cov),
+        width80_months=_median([p.width80_months for p in pts]),
+        crps_months=float(np.mean(crps_v)) if crps_v else None,
+        n_median_before_as_of=sum(1 for p in pts if p.median is not None and p.median < _year(p.as_of) - 1e-9),
+        n_zero_width=sum(1 for p in pts if p.width80_months < 1.0 / 30.4375),
     )
 
 
-def _first_reached(rows: pl.DataFrame, t: float) -> tuple[float | None, str | None]:
-    """(decimal year, model id) of the crossing event (``tracker.data.select.first_reached``), or (None, None)."""
+def _truth(store: Store, b: Benchmark, last: dt.date) -> tuple[pl.DataFrame, dt.date, bool]:
+    """The benchmark's rows as known at the data's end, its truth cutoff, and whether its series stopped."""
+    return benchmark_truth(select(store, b, as_of=last).rows, last)
+
+
+def benchmark_truth(rows: pl.DataFrame, last: dt.date) -> tuple[pl.DataFrame, dt.date, bool]:
+    """(rows, truth cutoff, stopped): the cutoff is the newest date a score of ``rows`` became known; the
+    series stopped when its newest model is more than ``STALE_DAYS`` older than the data's end ``last``."""
+    if rows.height == 0:
+        return rows, last, True
+    cutoff = rows["known_date"].max()
+    stale = (last - rows["release_date"].max()).days > STALE_DAYS
+    return rows, cutoff, stale
+
+
+def _event(rows: pl.DataFrame, t: float) -> tuple[float | None, str | None]:
+    """(decimal year, model id) of the crossing event in ``rows``, or (None, None)."""
     hit = first_reached(rows, t)
     if hit is None:
         return None, None
-    return float(decimal_year(np.datetime64(hit.date))), hit.model_id
-
-
-def _q(v: float) -> float | None:
-    return v if math.isfinite(v) else None
-
-
-def last_data_date(store: Store) -> dt.date:
-    return store.last_data_date()
+    return _year(hit.date), hit.model_id
 
 
 def run(
@@ -174,29 +276,48 @@ def run(
     benchmarks: list[Benchmark],
     *,
     as_of: list[dt.date] | None = None,
+    grid: Grid = QUICK,
     methods: tuple[str, ...] = m.METHODS + m.BASELINES,
     n_boot: int = BACKTEST_BOOT,
     seed: int = DEFAULT_SEED,
     trend_since: dt.date = DEFAULT_TREND_SINCE,
-    grids: dict[str, list[float]] | None = None,
+    thresholds_by: dict[str, list[float]] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Backtest:
     """Backtest ``methods`` on ``benchmarks`` (see the module docstring)."""
     last = store.last_data_date()
-    dates = list(as_of) if as_of else as_of_grid(DEFAULT_START, last)
-    last_year = float(decimal_year(np.datetime64(last)))
+    dates = list(as_of) if as_of else as_of_grid(grid.start, last, grid.months)
     points: list[Point] = []
+    sota: list[SotaPoint] = []
     not_run: list[tuple[str, str, dt.date, str]] = []
+    dropped: dict[str, int] = {}
+    unresolvable: dict[str, int] = {}
+    cutoffs: dict[str, dt.date] = {}
+    stale_b: list[str] = []
     total, done = len(benchmarks) * len(dates), 0
     for b in benchmarks:
-        grid = (grids or {}).get(b.id) or thresholds(b.id)
-        truth = select(store, b, as_of=last).rows  # what happened, as known today
-        actual = {t: _first_reached(truth, t) for t in grid}
+        grid_t = (thresholds_by or {}).get(b.id) or thresholds(b.id, grid.step)
+        truth, cutoff, stale = _truth(store, b, last)
+        cutoffs[b.id] = cutoff
+        if stale:
+            stale_b.append(b.id)
+        c_year = _year(cutoff)
+        events = {t: _event(truth, t) for t in grid_t}
+        sota_truth = state_of_the_art(truth)
         for T in dates:
+            done += 1
+            if T > cutoff:
+                if progress:
+                    progress(done, total)
+                continue
             sel = select(store, b, as_of=T)
-            open_t = [t for t in grid if first_reached(sel.rows, t) is None]
+            open_t = [t for t in grid_t if first_reached(sel.rows, t) is None]
             rows = sel.flagged
             front = store.frontier(T, trend_since)
+            t_year = _year(T)
+            early = [t for t in open_t if events[t][0] is not None and events[t][0] < t_year]
+            dropped[b.id] = dropped.get(b.id, 0) + len(early)
+            open_t = [t for t in open_t if t not in early]
             for meth in methods:
                 if not open_t:
                     break
@@ -207,33 +328,69 @@ def run(
                     not_run.append((b.id, meth, T, str(exc)))
                     continue
                 for t in open_t:
-                    q = f.year_quantiles(t, (0.5, 0.1, 0.9))
-                    ay, am = actual[t]
-                    points.append(Point(b.id, meth, T, t, _q(q[0]), _q(q[1]), _q(q[2]), ay, am))
-            done += 1
+                    ay, am = events[t]
+                    draws = f.draws(t)
+                    q = quantiles_with_inf(draws, (0.5, 0.1, 0.9))
+                    med, lo, hi = (float(v) if math.isfinite(v) else None for v in q)
+                    if ay is not None:
+                        status = "resolved"
+                    elif stale:
+                        status = "unresolvable"
+                    elif hi is not None and hi < c_year:
+                        status = "overdue"
+                    else:
+                        status = "open"
+                    score = None if status == "unresolvable" else tw_crps(draws, ay, c_year) * MONTHS_PER_YEAR
+                    points.append(Point(b.id, meth, T, t, med, lo, hi, ay, am, status, score))
+                    if status == "unresolvable":
+                        unresolvable[b.id] = unresolvable.get(b.id, 0) + 1
+                if meth == "predictive" and f.futures is not None:
+                    sota += _sota_points(b, f, T, t_year, c_year, sota_truth)
             if progress:
                 progress(done, total)
-    return Backtest(tuple(dates), last, n_boot, seed, tuple(points), tuple(summarise(points, not_run, last_year, methods)),
-                    tuple(not_run))
+    methods_run = tuple(dict.fromkeys(p.method for p in points)) or methods
+    return Backtest(grid.name, tuple(dates), last, cutoffs, tuple(stale_b), n_boot, seed, tuple(points), tuple(sota),
+                    tuple(summarise(points, not_run, methods)), dropped, unresolvable, tuple(not_run), methods_run)
 
 
-def summarise(points: list[Point], not_run, last_year: float, methods) -> list[Summary]:
-    by = {}
-    for p in points:
-        by.setdefault((p.benchmark, p.method), []).append(p)
-    index = {(p.benchmark, p.method, p.as_of, p.threshold): p for p in points}
+def _sota_points(b: Benchmark, f: m.MethodFit, T: dt.date, t_year: float, c_year: float,
+                 sota_truth: pl.DataFrame) -> list[SotaPoint]:
     out = []
-    for bench in dict.fromkeys(p.benchmark for p in points):
+    years = np.array([_year(d) for d in sota_truth["release_date"].to_list()])
+    scores = sota_truth["score"].to_numpy()
+    for h in SOTA_HORIZONS:
+        when = t_year + h
+        if when > c_year or years.size == 0:
+            continue
+        known = scores[years <= when]
+        if known.size == 0:
+            continue
+        actual = float(known.max())
+        assert f.futures is not None
+        pred = m.from_logit(f.futures.best_at(when), b.floor, b.ceiling)
+        out.append(SotaPoint(b.id, f.method, T, h, float(np.median(pred)), actual, crps(pred, actual)))
+    return out
+
+
+def summarise(points: list[Point], not_run, methods: tuple[str, ...]) -> list[Summary]:
+    """Per benchmark and pooled: each method's stats, and its CRPS against every other method on common forecasts."""
+    out = []
+    benches = list(dict.fromkeys(p.benchmark for p in points))
+    for bench in [*benches, "pooled"]:
+        pts = [p for p in points if bench == "pooled" or p.benchmark == bench]
+        by = {meth: {p.key: p for p in pts if p.method == meth and p.status != "unresolvable"} for meth in methods}
         for meth in methods:
-            pts = by.get((bench, meth), [])
-            base = {}
-            for bl in m.BASELINES:
-                if bl == meth or bl not in methods:
+            mine = by[meth]
+            versus = {}
+            for other in methods:
+                if other == meth:
                     continue
-                same = [index.get((bench, bl, p.as_of, p.threshold)) for p in pts]
-                if any(s is None for s in same):  # the baseline could not run at some of these dates
-                    same = [s for s in same if s is not None]
-                base[bl] = stats(same, last_year)
-            why = [w for (bb, mm, _, w) in not_run if bb == bench and mm == meth]
-            out.append(Summary(bench, meth, stats(pts, last_year), base, len(why), why[0] if why else None))
+                common = [k for k in mine if k in by[other]]
+                if not common:
+                    continue
+                a = float(np.mean([mine[k].crps_months for k in common]))
+                o = float(np.mean([by[other][k].crps_months for k in common]))
+                versus[other] = {"n": len(common), "crps": a, "crps_other": o, "ratio": a / o if o > 0 else None}
+            why = [w for (bb, mm, _, w) in not_run if mm == meth and (bench == "pooled" or bb == bench)]
+            out.append(Summary(bench, meth, stats(mine.values()), versus, len(why), why[-1] if why else None))
     return out

@@ -38,16 +38,21 @@ from tracker.errors import FitError, UsageError
 from tracker.fit.resample import DEFAULT_N_BOOT, DEFAULT_SEED, Interval, interval
 from tracker.fit.sigmoid import SigmoidBootstrap, SigmoidFit
 from tracker.fit.trend import Trend, year_to_iso
+from tracker.fit.trend import bootstrap_trend, decimal_year, fit_trend
 from tracker.forecast import methods as m
+from tracker.forecast.summary import (BestSoFar, Freshness, TrackRecord, best_so_far, compute_flag, freshness,
+                                      track_record, year_flags)
 
 DEFAULT_BOOT = DEFAULT_N_BOOT
 DEFAULT_TREND_SINCE = dt.date(2018, 1, 1)
-DEFAULT_METHOD = "compute"
+DEFAULT_METHOD = "predictive"
 #: Fewest resamples a forecast accepts: the 95% interval's ends need them.
 MIN_BOOT = 100
 REFERENCE_MODEL = "gpt-4"  # compute is also reported as a multiple of this model's
 MIN_FIT_POINTS = 3
 CURVE_POINTS = 120  # grid of the fitted-curve band kept for charts
+FAN_YEARS = 3.0  # the state-of-the-art fan runs this many years past the data's end
+FAN_STEP_MONTHS = 3
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,17 @@ class MethodLine:
     year: Interval | None = None
     halving_years: Interval | None = None  # compute+date: years per halving of the compute needed
     error: str | None = None
+    flags: tuple[str, ...] = ()  # why its dates should not be read at face value
+
+
+@dataclass(frozen=True)
+class FanPoint:
+    """The simulated state of the art at one date: median and 80% band (scores)."""
+
+    date: dt.date
+    median: float
+    lo80: float
+    hi80: float
 
 
 @dataclass(frozen=True)
@@ -119,6 +135,15 @@ class Forecast:
     hindcast: Hindcast | None = None
     notes: tuple[str, ...] = ()
     others: tuple[MethodLine, ...] = ()
+    data_end: dt.date | None = None  # the data's end as of the as-of date: fits and simulations start here
+    best: BestSoFar | None = None
+    freshness: Freshness | None = None
+    track: TrackRecord | None = None  # this method's dense-backtest record on this benchmark
+    flags: tuple[str, ...] = ()  # why the headline dates should not be read at face value
+    # -- predictive method only ---------------------------------------------------------
+    p_by: tuple[tuple[dt.date, float], ...] = ()  # P(reached by date)
+    fan: tuple[FanPoint, ...] = ()  # the state of the art's distribution at future dates
+    crossing_log10_compute: Interval | None = None  # compute of the first model to cross, if a frontier-compute model
     # -- compute method only ------------------------------------------------------------
     fit: SigmoidFit | None = None
     point_log10_compute: float | None = None  # x*(target) of the full-data fit; None when s <= 0
@@ -175,6 +200,8 @@ def jsonable(o):
     """``o`` with dates as ISO strings, numpy scalars as Python ones, non-finite floats as None, recursively."""
     if isinstance(o, dt.date):
         return o.isoformat()
+    if is_dataclass(o) and not isinstance(o, type):
+        return jsonable(asdict(o))
     if isinstance(o, dict):
         return {k: jsonable(v) for k, v in o.items()}
     if isinstance(o, (list, tuple)):
@@ -211,17 +238,22 @@ def _counted(col: pl.Series) -> dict[str, int]:
     return dict(Counter(col.to_list()).most_common())
 
 
-def line(method: str, fitted: m.MethodFit | None, target: float, error: str | None = None) -> MethodLine:
-    """One comparison line from a fitted method (or the reason it could not run)."""
+def line(method: str, fitted: m.MethodFit | None, target: float, error: str | None = None, *,
+         reached: bool = False, end_year: float | None = None) -> MethodLine:
+    """One comparison line from a fitted method (or the reason it could not run), with its flags."""
     if fitted is None:
         return MethodLine(method, m.LABELS[method], error=error)
     halving = interval(fitted.halving_draws) if fitted.halving_draws is not None else None
-    return MethodLine(method, m.LABELS[method], n=fitted.n, n_boot=fitted.n_boot, year=interval(fitted.draws(target)),
-                      halving_years=halving)
+    year = interval(fitted.draws(target))
+    flags = () if end_year is None else tuple(year_flags(year.median, year.lo80, reached=reached,
+                                                         data_end_year=end_year, n=fitted.n))
+    return MethodLine(method, m.LABELS[method], n=fitted.n, n_boot=fitted.n_boot, year=year,
+                      halving_years=halving, flags=flags)
 
 
 def side_by_side(sel: Selection, front: pl.DataFrame, target: float, *, ceiling: float, as_of: dt.date,
-                 seed: int, skip: str, n_boot: int = m.SIDE_BOOT) -> tuple[MethodLine, ...]:
+                 seed: int, skip: str, n_boot: int = m.SIDE_BOOT, reached: bool = False,
+                 end_year: float | None = None) -> tuple[MethodLine, ...]:
     """Every method and baseline except ``skip``, one line each."""
     rows = sel.flagged
     out = []
@@ -231,7 +263,7 @@ def side_by_side(sel: Selection, front: pl.DataFrame, target: float, *, ceiling:
         try:
             f = m.fit_method(name, rows, front, floor=sel.benchmark.floor, ceiling=ceiling,
                              weight=sel.benchmark.weight, as_of=as_of, n_boot=n_boot, seed=seed)
-            out.append(line(name, f, target))
+            out.append(line(name, f, target, reached=reached, end_year=end_year))
         except FitError as exc:
             out.append(line(name, None, target, error=str(exc)))
     return tuple(out)
@@ -306,12 +338,14 @@ def forecast(
     today = dt.date.today()
     as_of = as_of or today
     sel = select(store, benchmark, as_of=as_of, source=source, settings=settings, include_imputed=include_imputed)
-    front = store.frontier(as_of, trend_since)
+    # The data's end as known on the as-of date: fits and simulations start there, never later.
+    data_end = min(as_of, store.last_data_date())
+    front = store.frontier(data_end, trend_since)
     _check_enough(benchmark, method, sel, front, as_of, trend_since)
     rows = sel.flagged
     try:
         f = m.fit_method(method, rows, front, floor=benchmark.floor, ceiling=ceiling, weight=benchmark.weight,
-                         as_of=as_of, n_boot=n_boot, seed=seed, compute_noise=compute_noise)
+                         as_of=data_end, n_boot=n_boot, seed=seed, compute_noise=compute_noise)
     except FitError as exc:
         if method == "compute":
             raise
@@ -326,9 +360,11 @@ def forecast(
         sources_used=_counted(used["source_name"]),
     )
     notes: list[str] = []
-    compute: dict = {}
+    extra: dict = {}
     if method == "compute":
-        compute = _compute_detail(store, f, target, front, reached, notes, sel.fit_rows["log10_compute"].to_numpy())
+        extra = _compute_detail(store, f, target, front, reached, notes, sel.fit_rows["log10_compute"].to_numpy())
+    elif method == "predictive":
+        extra = _predictive_detail(f, target, benchmark, ceiling, front, data_end, seed)
     if f.n_failed:
         notes.append(f"{f.n_failed} of {n_boot} bootstrap resamples could not be fitted and were left out of the intervals.")
     if method == "compute+date":
@@ -344,16 +380,61 @@ def forecast(
             past = Hindcast(as_of=before, n_fit=h.data.n_fit, log10_compute=h.log10_compute, year=h.year)
         except (FitError, UsageError) as exc:
             past = Hindcast(as_of=before, error=str(exc))
-    others = side_by_side(sel, front, target, ceiling=ceiling, as_of=as_of, seed=seed, skip=method) if side else ()
+    end_year = float(decimal_year(np.datetime64(data_end)))
+    others = side_by_side(sel, front, target, ceiling=ceiling, as_of=data_end, seed=seed, skip=method,
+                          reached=reached is not None, end_year=end_year) if side else ()
+    year = interval(f.draws(target))
+    flags = year_flags(year.median, year.lo80, reached=reached is not None, data_end_year=end_year, n=f.n)
+    if method == "compute":
+        flags += compute_flag(extra.get("log10_compute").median if extra.get("log10_compute") else None)
     pt = f.point(target)
     return Forecast(
         benchmark=benchmark, target=target, method=method, label=m.LABELS[method], as_of=as_of, made_on=today,
         n_boot=n_boot, seed=seed, compute_noise=compute_noise, data=data, n_points=f.n, n_boot_failed=f.n_failed,
-        params=f.params, point_year=pt if math.isfinite(pt) else None, year=interval(f.draws(target)),
+        params=f.params, point_year=pt if math.isfinite(pt) else None, year=year,
         halving_years=interval(f.halving_draws) if f.halving_draws is not None else None,
         reached=reached, hindcast=past, notes=tuple(notes), others=others, points=rows,
-        frontier_points=front if method == "compute" else None, **compute,
+        frontier_points=front if method == "compute" else None, data_end=data_end,
+        best=best_so_far(store, benchmark, sel.rows, as_of), freshness=freshness(store, data_end),
+        track=track_record(benchmark.id, method), flags=tuple(flags), **extra,
     )
+
+
+def _predictive_detail(f: m.MethodFit, target: float, benchmark: Benchmark, ceiling: float, front: pl.DataFrame,
+                       data_end: dt.date, seed: int) -> dict:
+    """The predictive method's extra answers: P(reached by year-ends), the state-of-the-art fan, crossing compute."""
+    fut = f.futures
+    assert fut is not None  # fit_predictive always sets it
+    draws = f.draws(target)
+    ok = draws[~np.isnan(draws)]
+    p_by = []
+    for year in range(data_end.year, data_end.year + int(FAN_YEARS) + 1):
+        when = dt.date(year, 12, 31)
+        if when > data_end:
+            p_by.append((when, float(np.mean(ok <= decimal_year(np.datetime64(when))))))
+    fan = []
+    months = 0
+    while months <= FAN_YEARS * 12:
+        y, mo = data_end.year + (data_end.month - 1 + months) // 12, (data_end.month - 1 + months) % 12 + 1
+        when = dt.date(y, mo, min(data_end.day, 28))
+        best = m.from_logit(fut.best_at(float(decimal_year(np.datetime64(when)))), benchmark.floor, ceiling)
+        q = np.quantile(best, [0.5, 0.1, 0.9])
+        fan.append(FanPoint(when, float(q[0]), float(q[1]), float(q[2])))
+        months += FAN_STEP_MONTHS
+    crossing = None
+    if front.height >= MIN_FIT_POINTS:
+        # The compute of the first model to cross, if it is a frontier-compute model: the frontier trend
+        # (bootstrapped) at its crossing date, plus the scatter of frontier models around that trend.
+        fy = decimal_year(front["release_date"].to_numpy())
+        fx = front["log10_compute"].to_numpy()
+        tr = fit_trend(fy, fx)
+        ti, ts = bootstrap_trend(fy, fx, n_boot=draws.size, seed=seed + 3)
+        rng = np.random.default_rng(seed + 4)
+        with np.errstate(invalid="ignore"):
+            log10c = ti + ts * draws + tr.residual_sd * rng.standard_normal(draws.size)
+        log10c[~np.isfinite(draws)] = np.inf
+        crossing = interval(log10c)
+    return dict(p_by=tuple(p_by), fan=tuple(fan), crossing_log10_compute=crossing)
 
 
 def _compute_detail(store: Store, f: m.MethodFit, target: float, front: pl.DataFrame, reached: Reached | None,

@@ -92,26 +92,41 @@ class Scored:
     median: str | None  # forecast date (median)
     lo80: str | None
     hi80: str | None
-    status: str  # "hit", "miss", "open", "missed (overdue)"
+    status: str  # hit, miss, open, missed (overdue), unresolvable, reached before its data
     actual: str | None  # date first reached, if it was
     actual_model: str | None
     error_months: float | None
     data_changed: bool  # the data files differ from those the forecast saw
+    data_end: str | None = None  # the record's data vintage, the date it is scored from
+    truth_cutoff: str | None = None  # the newest date the benchmark's scores are known to now
 
 
 def _d(s: str | None) -> dt.date | None:
     return dt.date.fromisoformat(s) if s else None
 
 
-def score(folder: str | Path | None = None, *, data: str | Path | None = None, today: dt.date | None = None) -> list[Scored]:
-    """Every saved record in ``folder``, checked against the data now."""
+def score(folder: str | Path | None = None, *, data: str | Path | None = None) -> list[Scored]:
+    """Every saved record in ``folder``, scored against the data as they are now.
+
+    The crossing event is ``tracker.data.select.first_reached`` (the one every
+    command uses). A record is scored against its own data vintage (the date
+    its data ended, not the day it was saved): an event after that date
+    resolves it (hit: inside its 80% interval); an event on or before it means
+    the record's own data already held the crossing (``reached before its
+    data``, not scored). Without an event, a record whose 80% interval ended
+    before the benchmark's truth cutoff (the newest date its scores became
+    known) is overdue, one on a series that stopped is unresolvable, the
+    rest are open.
+    """
+    from tracker.forecast.backtest import benchmark_truth  # same layer: the backtest's truth rule
+
     folder = Path(folder or default_dir())
     files = sorted(folder.glob("*.json")) if folder.is_dir() else []
-    today = today or dt.date.today()
     tables = load(data or default_data_dir())
     hashes = data_hashes(data)
     out = []
     with Store(tables) as store:
+        last = store.last_data_date()
         for path in files:
             try:
                 rec = json.loads(path.read_text(encoding="utf-8"))
@@ -120,26 +135,35 @@ def score(folder: str | Path | None = None, *, data: str | Path | None = None, t
             except (OSError, ValueError, KeyError) as exc:
                 raise UsageError(f"{path}: not a tracker forecast record ({exc}); move it out of {folder}") from None
             inp = rec.get("inputs", {})
-            sel = select(store, b, as_of=today, source=inp.get("source"), settings=inp.get("settings"),
-                         include_imputed=bool(inp.get("include_imputed")))
-            hit = first_reached(sel.rows, rec["target"])
+            truth = select(store, b, as_of=last, source=inp.get("source"), settings=inp.get("settings"),
+                           include_imputed=bool(inp.get("include_imputed")))
+            _rows, cutoff, stale = benchmark_truth(truth.rows, last)
+            hit = first_reached(truth.rows, rec["target"])
             yd = fc.get("year_dates") or {}
             med, lo, hi = _d(yd.get("median")), _d(yd.get("lo80")), _d(yd.get("hi80"))
             made = _d(rec["made_on"])
-            if hit and hit.date > made:
+            # Legacy records (format 1) did not store their data's end: their data ended no later than the
+            # day they were made, and no later than the data's end today.
+            vintage = _d(fc.get("data_end")) or min(made, last)
+            err = None
+            if hit and hit.date > vintage:
                 err = None if med is None else (med - hit.date).days / 30.4375
                 inside = (lo is not None and lo <= hit.date) and (hi is None or hit.date <= hi)
                 status = "hit" if inside else "miss"
             elif hit:
-                status, err = "reached before made", None
+                status = "reached before its data"
+            elif stale:
+                status = "unresolvable"
+            elif hi is not None and hi < cutoff:
+                status = "missed (overdue)"
             else:
-                err = None
-                status = "missed (overdue)" if hi is not None and hi < today else "open"
+                status = "open"
             out.append(Scored(
                 path=path.name, made_on=rec["made_on"], benchmark=b.id, target=rec["target"], method=rec["method"],
                 median=yd.get("median"), lo80=yd.get("lo80"), hi80=yd.get("hi80"), status=status,
                 actual=hit.date.isoformat() if hit else None, actual_model=hit.model_name if hit else None,
                 error_months=None if err is None or not math.isfinite(err) else round(err, 1),
-                data_changed=hashes != rec.get("data_sha256"),
+                data_changed=hashes != rec.get("data_sha256"), data_end=vintage.isoformat(),
+                truth_cutoff=cutoff.isoformat(),
             ))
     return out

@@ -34,6 +34,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -45,10 +46,12 @@ from tracker.fit import glm
 from tracker.fit import trend as trendmod
 from tracker.fit.resample import quantiles_with_inf
 from tracker.fit.sigmoid import SigmoidBootstrap, SigmoidFit, bootstrap_sigmoid, fit_sigmoid
+from tracker.fit.simulate import DEFAULT_DELTA, DEFAULT_WINDOW, FrontierDraws, Futures, near_frontier_draws
 
-METHODS = ("compute", "date", "compute+date")
+METHODS = ("predictive", "compute", "date", "compute+date")
 BASELINES = ("linear", "sigmoid-time")
 LABELS = {
+    "predictive": "simulated frontier models: near-frontier trend + single-model scatter + arrivals",
     "compute": "sigmoid in log compute x frontier compute trend",
     "date": "sigmoid in release date, fitted to the state of the art",
     "compute+date": "sigmoid in log compute and date x frontier compute trend",
@@ -83,6 +86,9 @@ class MethodFit:
     sigmoid: SigmoidFit | None = field(default=None, repr=False)
     boot: SigmoidBootstrap | None = field(default=None, repr=False)
     trend: trendmod.Trend | None = field(default=None, repr=False)
+    # The predictive method's simulated futures (the fan, P(reached by a date)) and the process they came from.
+    futures: Futures | None = field(default=None, repr=False)
+    frontier: FrontierDraws | None = field(default=None, repr=False)
 
     def year_quantiles(self, target: float, probs=(0.5, 0.1, 0.9, 0.025, 0.975)) -> np.ndarray:
         return quantiles_with_inf(self.draws(target), probs)
@@ -203,6 +209,54 @@ def fit_compute_date(x, years, y, *, floor, ceiling, weight, fy, fx, n_boot, see
     return MethodFit("compute+date", len(x), n_boot, n_failed, params, draws, pt, halving)
 
 
+#: The predictive method's settings (the near-frontier window in years, delta in logits), chosen by the
+#: dense backtest (docs/method.md, section 9); ``benchmarks/calibration.py --sweep`` re-runs the choice.
+PREDICTIVE_OPTIONS: dict[str, float] = {"window": DEFAULT_WINDOW, "delta": DEFAULT_DELTA}
+#: Scores are clipped into [LOGIT_EPS, 1 - LOGIT_EPS] of the floor-to-ceiling range before the logit.
+LOGIT_EPS = 0.005
+
+
+def to_logit(y: Any, floor: float, ceiling: float) -> Any:
+    """logit((y - floor) / (ceiling - floor)), clipped away from 0 and 1 (array or float)."""
+    z = np.clip((np.asarray(y, dtype=float) - floor) / (ceiling - floor), LOGIT_EPS, 1 - LOGIT_EPS)
+    out = np.log(z) - np.log1p(-z)
+    return float(out) if out.ndim == 0 else out
+
+
+def from_logit(u: Any, floor: float, ceiling: float) -> Any:
+    """The score at logit ``u`` (inverse of ``to_logit`` inside the clipped range)."""
+    out = floor + (ceiling - floor) / (1.0 + np.exp(-np.asarray(u, dtype=float)))
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def fit_predictive(years, scores, *, floor: float, ceiling: float, t0: float, n_boot: int, seed: int,
+                   window: float = DEFAULT_WINDOW, delta: float = DEFAULT_DELTA) -> MethodFit:
+    """Simulated futures of frontier models from ``t0`` (``tracker.fit.simulate``): the first crossing of any target."""
+    years = np.asarray(years, float)
+    u = to_logit(np.asarray(scores, float), floor, ceiling)
+    keep = years <= t0
+    fd = near_frontier_draws(years[keep], u[keep], t0=t0, n_boot=n_boot, seed=seed, window=window, delta=delta)
+    fut = fd.simulate(seed=seed + 2)
+
+    def draws(t: float) -> np.ndarray:
+        return fut.first_crossing(to_logit(t, floor, ceiling))
+
+    def pt(t: float) -> float:
+        q = quantiles_with_inf(draws(t), [0.5])[0]
+        return float(q)
+
+    # Point estimates: the full-sample OLS of the near-frontier models.
+    x = years[keep][fd.near] - t0
+    y = u[keep][fd.near]
+    slope, level = np.polyfit(x, y, 1)
+    resid = y - (level + slope * x)
+    params = {"n_near": fd.n_near, "window_years": window, "delta_logit": delta,
+              "level_at_as_of": from_logit(level, floor, ceiling), "slope_logit_per_year": float(slope),
+              "scatter_logit": float(np.sqrt(resid @ resid / max(x.size - 2, 1))),
+              "arrivals_per_year": fd.n_near / window, "best_at_as_of": from_logit(fd.best0, floor, ceiling)}
+    return MethodFit("predictive", fd.n_near, n_boot, fd.n_failed, params, draws, pt, futures=fut, frontier=fd)
+
+
 def fit_method(method: str, rows, frontier, *, floor: float, ceiling: float, weight: float,
                as_of: dt.date, n_boot: int, seed: int, compute_noise: bool = False) -> MethodFit:
     """Fit ``method`` to selected rows (all models with a comparable score, ``in_fit``
@@ -215,6 +269,10 @@ def fit_method(method: str, rows, frontier, *, floor: float, ceiling: float, wei
     """
     years = trendmod.decimal_year(rows["release_date"].to_numpy()) if rows.height else np.array([])
     scores = rows["score"].to_numpy()
+    if method == "predictive":
+        return fit_predictive(years, scores, floor=floor, ceiling=ceiling,
+                              t0=float(trendmod.decimal_year(np.datetime64(as_of))), n_boot=n_boot, seed=seed,
+                              **PREDICTIVE_OPTIONS)
     if method in ("compute", "compute+date"):
         fr = rows.filter(rows["in_fit"]) if "in_fit" in rows.columns else rows.filter(rows["log10_compute"].is_not_null())
         if fr.height < MIN_POINTS + (method == "compute+date"):

@@ -117,9 +117,12 @@ def caption(fc: Forecast, kind: str) -> list[str]:
         data = f"{fc.benchmark.name} scores of {pts.height} models: {_sources(pts['source_name'].to_list())}."
         if kind == "fit" and fc.points.filter(~pl.col("in_fit") & pl.col("log10_compute").is_not_null()).height:
             data += " Hollow circles: compute imputed from benchmark scores, left out of the fit."
-    method = (f"Fit: quasi-binomial sigmoid in log10 training compute on {fc.data.n_fit} models "
-              f"(floor {fc.benchmark.floor:g}), {fc.n_boot:,} bootstrap resamples; "
-              f"trend: least squares of log10 FLOP on date over {fc.trend.n} frontier models.")
+    if fc.trend is not None:
+        method = (f"Fit: quasi-binomial sigmoid in log10 training compute on {fc.data.n_fit} models "
+                  f"(floor {fc.benchmark.floor:g}), {fc.n_boot:,} bootstrap resamples; "
+                  f"trend: least squares of log10 FLOP on date over {fc.trend.n} frontier models.")
+    else:
+        method = f"Forecast: {fc.label}, {fc.n_boot:,} draws."
     made = f"Method '{fc.method}', made {fc.made_on.isoformat()} with data as of {fc.as_of.isoformat()} by tracker."
     return textwrap.wrap(f"{data} {method} {made}", CAPTION_CHARS)
 
