@@ -37,7 +37,7 @@ from tracker.ingest import importing, writer
 METHODS = methodsmod.METHODS
 BASELINES = methodsmod.BASELINES
 BACKTEST_BOOT = backtestmod.BACKTEST_BOOT
-CHART_KINDS = ("fit", "progress", "compute")
+CHART_KINDS = ("fan", "fit", "progress", "compute")
 IMPORT_KINDS = importing.KINDS
 #: ``tracker add WHAT`` -> table.
 ADD_TABLES = {"score": "scores", "model": "models", "alias": "model_aliases"}
@@ -176,17 +176,24 @@ def save_forecast(fc: Forecast, inputs: dict, *, folder: str | Path | None = Non
 
 # -- charts (Altair is imported only here, when a chart is asked for) ------------------------
 def chart(kind: str, fc: Forecast, **options: Any):
-    """An Altair chart of a forecast: ``"fit"``, ``"progress"`` or ``"compute"`` (built, not saved)."""
-    from tracker.render import charts  # lazy: altair costs a second of start-up
+    """An Altair chart of a forecast (built, not saved): ``"fan"`` (the predictive forecast: the state of the
+    art's fan and when the target falls), ``"fit"``, ``"progress"`` or ``"compute"`` (the compute method)."""
+    if kind == "fan":
+        from tracker.render import fan_chart  # lazy: altair costs a second of start-up
+
+        return fan_chart.fan_chart(fc, **options)
+    from tracker.render import charts  # lazy: altair
 
     return charts.chart(kind, fc, **options)
 
 
-def backtest_chart(bt: backtestmod.Backtest, **options: Any):
-    """An Altair chart of a backtest: forecast against actual dates."""
+def backtest_chart(bt: backtestmod.Backtest, kind: str = "dates", **options: Any):
+    """An Altair chart of a backtest: ``"dates"`` (forecast against actual dates) or ``"calibration"``."""
     from tracker.render import backtest_chart as bc  # lazy: altair
 
-    return bc.chart(bt, **options)
+    if kind not in ("dates", "calibration"):
+        raise UsageError(f"unknown backtest chart {kind!r}; use dates or calibration")
+    return bc.chart(bt, **options) if kind == "dates" else bc.calibration_chart(bt, **options)
 
 
 def check_chart_path(path: str | Path, scale: float = 1) -> Path:

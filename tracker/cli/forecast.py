@@ -30,15 +30,15 @@ def cmd_forecast(a) -> int:
                   "trend_since": a.trend_since, "compute_noise": a.compute_noise, "method": a.method}
         for path in api.save_forecast(fc, inputs, folder=a.ledger_dir, data=a.data):
             print(f"saved {path}", file=sys.stderr)
-    if a.chart:  # the compute method's fit; the other methods' dates over the state of the art
-        _draw("fit" if a.method == "compute" else "progress", fc, a, a.chart)
+    if a.chart:  # the predictive fan; the compute method's fit; the other methods' dates over the state of the art
+        _draw({"predictive": "fan", "compute": "fit"}.get(a.method, "progress"), fc, a, a.chart)
     return 0
 
 
 def cmd_chart(a) -> int:
     api.check_chart_path(a.out, a.scale)  # fail before the bootstrap, not after
     # The fit and compute charts draw the compute method's fit; progress draws the default method's date.
-    method = "compute" if a.kind in ("fit", "compute") else api.DEFAULT_METHOD
+    method = "compute" if a.kind in ("fit", "compute") else "predictive" if a.kind == "fan" else api.DEFAULT_METHOD
     fc = api.forecast(a.bench, a.target, data=a.data, as_of=a.as_of, n_boot=a.boot or api.DEFAULT_BOOT,
                       seed=api.DEFAULT_SEED if a.seed is None else a.seed, method=method)
     _draw(a.kind, fc, a, a.out)

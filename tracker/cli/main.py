@@ -223,6 +223,8 @@ def _evaluate_commands(sub) -> None:
     boot_opts(p, api.BACKTEST_BOOT)
     json_opt(p, "summaries and every forecast")
     p.add_argument("--chart", metavar="FILE", help="also draw forecast vs actual to FILE (.png, .svg, .html, .json)")
+    p.add_argument("--calibration-chart", metavar="FILE",
+                   help="also draw the calibration chart (coverage at every interval level) to FILE")
     data_opt(p)
 
     p = _command(

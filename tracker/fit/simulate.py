@@ -123,8 +123,11 @@ def simulate(
 
 
 #: Defaults of the near-frontier trend (chosen by the backtest: docs/method.md, section 9).
-DEFAULT_WINDOW = 3.0  # years of models before t0 that the trend and the arrival rate are fitted on
+DEFAULT_WINDOW = 2.0  # years of models before t0 that the trend and the arrival rate are fitted on
 DEFAULT_DELTA = 1.0  # a model is near the frontier when within this many logits of the best before it
+#: Where the window holds fewer near-frontier models than this, it widens (by half years) up to MAX_WINDOW.
+WANT_NEAR = 6
+MAX_WINDOW = 4.0
 MIN_NEAR = 3
 
 
@@ -139,6 +142,7 @@ class FrontierDraws:
     sigma: np.ndarray
     rate: np.ndarray
     n_near: int  # near-frontier models in the window
+    window: float  # the window used (years): the asked one, widened where it held too few models
     near: np.ndarray  # boolean mask over the input rows
     n_failed: int  # bootstrap draws that could not be fitted (dropped, counted)
 
@@ -182,8 +186,9 @@ def near_frontier_draws(
     """Fit the near-frontier process to models known at ``t0`` (decimal years, logit scores) and bootstrap it.
 
     The trend is OLS of u on (t - t0) over the near-frontier models of the
-    window; ``sigma`` its residual standard deviation; the rate of arrivals the
-    number of those models per year. Each draw resamples the near-frontier
+    window (widened by half years, up to ``MAX_WINDOW``, while it holds fewer
+    than ``WANT_NEAR`` of them); ``sigma`` its residual standard deviation; the
+    rate of arrivals the number of those models per year of the window. Each draw resamples the near-frontier
     models (level, slope, sigma) and draws the rate from its Gamma posterior
     (Jeffreys prior), from ``numpy.random.default_rng(seed)``.
     """
@@ -196,6 +201,9 @@ def near_frontier_draws(
     if not (window > 0 and delta >= 0):
         raise FitError("the window must be positive and delta non-negative")
     near = near_frontier_mask(t, s, t0=t0, window=window, delta=delta)
+    while int(near.sum()) < WANT_NEAR and window + 0.5 <= MAX_WINDOW:
+        window += 0.5
+        near = near_frontier_mask(t, s, t0=t0, window=window, delta=delta)
     n = int(near.sum())
     if n < MIN_NEAR:
         raise FitError(
@@ -227,4 +235,4 @@ def near_frontier_draws(
         raise FitError("most bootstrap draws of the near-frontier trend failed; the recent data are degenerate")
     best0 = float(s[t <= t0].max())
     return FrontierDraws(t0=float(t0), best0=best0, level=level[keep], slope=slope[keep], sigma=sigma[keep],
-                         rate=rate[keep], n_near=n, near=near, n_failed=int(bad.sum()))
+                         rate=rate[keep], n_near=n, window=window, near=near, n_failed=int(bad.sum()))

@@ -49,7 +49,7 @@ from tracker.fit.resample import quantiles_with_inf
 from tracker.fit.scoring import crps, tw_crps
 from tracker.fit.trend import decimal_year
 from tracker.forecast import methods as m
-from tracker.forecast.forecast import DEFAULT_SEED, DEFAULT_TREND_SINCE, jsonable
+from tracker.forecast.forecast import DEFAULT_SEED, DEFAULT_TREND_SINCE, jsonable, series_end
 
 #: Threshold grid per benchmark id: (lowest, highest).
 GRIDS = {
@@ -119,6 +119,10 @@ class Point:
     actual_model: str | None
     status: str  # resolved | open | overdue | unresolvable
     crps_months: float | None  # threshold-weighted CRPS (None for unresolvable)
+    # The forecast's CDF at the truth: F(actual) for a resolved forecast; F(cutoff) for an open one (the
+    # truth lies after the cutoff, so any central interval ending below it missed). For calibration charts.
+    pit: float | None = None
+    f_cutoff: float | None = None
 
     @property
     def resolved(self) -> bool:
@@ -224,6 +228,27 @@ class Backtest:
         })
 
 
+def coverage_by_level(points: Iterable[Point], levels: Iterable[float]) -> list[tuple[float, float | None, int]]:
+    """(level, share of truths inside the central interval of that level, forecasts known) for each level.
+
+    Resolved forecasts count by their PIT; open ones whose CDF at the cutoff is
+    already above the interval's upper quantile count as misses (the truth lies
+    after the cutoff); other open ones are unknown and left out.
+    """
+    pts = [p for p in points if p.status != "unresolvable"]
+    out = []
+    for a in levels:
+        lo, hi = (1 - a) / 2, (1 + a) / 2
+        known = []
+        for p in pts:
+            if p.pit is not None:
+                known.append(lo <= p.pit <= hi)
+            elif p.f_cutoff is not None and p.f_cutoff > hi:
+                known.append(False)
+        out.append((a, float(np.mean(known)) if known else None, len(known)))
+    return out
+
+
 def _median(values: list[float]) -> float | None:
     return float(np.median(values)) if values else None
 
@@ -321,9 +346,9 @@ def run(
             for meth in methods:
                 if not open_t:
                     break
-                try:
+                try:  # the forecast starts where tracker forecast would start it
                     f = m.fit_method(meth, rows, front, floor=b.floor, ceiling=b.ceiling,
-                                     weight=b.weight, as_of=T, n_boot=n_boot, seed=seed)
+                                     weight=b.weight, as_of=series_end(sel.rows, T), n_boot=n_boot, seed=seed)
                 except FitError as exc:
                     not_run.append((b.id, meth, T, str(exc)))
                     continue
@@ -341,7 +366,10 @@ def run(
                     else:
                         status = "open"
                     score = None if status == "unresolvable" else tw_crps(draws, ay, c_year) * MONTHS_PER_YEAR
-                    points.append(Point(b.id, meth, T, t, med, lo, hi, ay, am, status, score))
+                    ok = draws[~np.isnan(draws)]
+                    pit = None if ay is None else float(np.mean(ok < ay) + 0.5 * np.mean(ok == ay))
+                    f_cut = None if ay is not None else float(np.mean(ok <= c_year))
+                    points.append(Point(b.id, meth, T, t, med, lo, hi, ay, am, status, score, pit, f_cut))
                     if status == "unresolvable":
                         unresolvable[b.id] = unresolvable.get(b.id, 0) + 1
                 if meth == "predictive" and f.futures is not None:

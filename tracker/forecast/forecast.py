@@ -35,7 +35,7 @@ from tracker.data.catalog import Benchmark
 from tracker.data.select import Reached, Selection, first_reached, select
 from tracker.data.store import Store
 from tracker.errors import FitError, UsageError
-from tracker.fit.resample import DEFAULT_N_BOOT, DEFAULT_SEED, Interval, interval
+from tracker.fit.resample import DEFAULT_N_BOOT, DEFAULT_SEED, Interval, interval, quantiles_with_inf
 from tracker.fit.sigmoid import SigmoidBootstrap, SigmoidFit
 from tracker.fit.trend import Trend, year_to_iso
 from tracker.fit.trend import bootstrap_trend, decimal_year, fit_trend
@@ -50,9 +50,12 @@ DEFAULT_METHOD = "predictive"
 MIN_BOOT = 100
 REFERENCE_MODEL = "gpt-4"  # compute is also reported as a multiple of this model's
 MIN_FIT_POINTS = 3
+#: A series whose newest known score is more than this many days before the as-of date is stale: the
+#: forecast starts from that score's date (what happened since is not in the data), not from the as-of date.
+STALE_GAP_DAYS = 92
 CURVE_POINTS = 120  # grid of the fitted-curve band kept for charts
 FAN_YEARS = 3.0  # the state-of-the-art fan runs this many years past the data's end
-FAN_STEP_MONTHS = 3
+FAN_STEP_MONTHS = 1
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,8 @@ class Forecast:
     flags: tuple[str, ...] = ()  # why the headline dates should not be read at face value
     # -- predictive method only ---------------------------------------------------------
     p_by: tuple[tuple[dt.date, float], ...] = ()  # P(reached by date)
-    fan: tuple[FanPoint, ...] = ()  # the state of the art's distribution at future dates
+    fan: tuple[FanPoint, ...] = ()  # the state of the art's distribution at future dates (monthly)
+    crossing_cdf: tuple[tuple[dt.date, float], ...] = ()  # P(reached by date), monthly over the fan's dates
     crossing_log10_compute: Interval | None = None  # compute of the first model to cross, if a frontier-compute model
     # -- compute method only ------------------------------------------------------------
     fit: SigmoidFit | None = None
@@ -285,6 +289,22 @@ def _curve_band(boot: SigmoidBootstrap, x_lo: float, x_hi: float, n: int = CURVE
     return {"log10_compute": xs.tolist(), "lo80": q[0].tolist(), "median": q[1].tolist(), "hi80": q[2].tolist()}
 
 
+def series_end(rows: pl.DataFrame, as_of: dt.date) -> dt.date:
+    """Where a forecast starts: the as-of date, or the series' newest known score when that is stale.
+
+    Scores become known a few days to weeks after release, so a series current
+    at the as-of date starts there. A series whose newest score is more than
+    ``STALE_GAP_DAYS`` older (a data snapshot that ends before today, a
+    benchmark labs stopped reporting) starts from that score's date: what
+    happened since is unknown, and the report says how likely a crossing is by
+    the as-of date.
+    """
+    if rows.height == 0:
+        return as_of
+    newest = rows["known_date"].max()
+    return as_of if (as_of - newest).days <= STALE_GAP_DAYS else newest
+
+
 def _check_enough(benchmark: Benchmark, method: str, sel: Selection, front: pl.DataFrame, as_of: dt.date,
                   trend_since: dt.date) -> None:
     """Refuse, with what to try instead, when the method has too little data."""
@@ -338,8 +358,7 @@ def forecast(
     today = dt.date.today()
     as_of = as_of or today
     sel = select(store, benchmark, as_of=as_of, source=source, settings=settings, include_imputed=include_imputed)
-    # The data's end as known on the as-of date: fits and simulations start there, never later.
-    data_end = min(as_of, store.last_data_date())
+    data_end = series_end(sel.rows, as_of)
     front = store.frontier(data_end, trend_since)
     _check_enough(benchmark, method, sel, front, as_of, trend_since)
     rows = sel.flagged
@@ -364,7 +383,7 @@ def forecast(
     if method == "compute":
         extra = _compute_detail(store, f, target, front, reached, notes, sel.fit_rows["log10_compute"].to_numpy())
     elif method == "predictive":
-        extra = _predictive_detail(f, target, benchmark, ceiling, front, data_end, seed)
+        extra = _predictive_detail(f, target, benchmark, ceiling, front, data_end, as_of, seed)
     if f.n_failed:
         notes.append(f"{f.n_failed} of {n_boot} bootstrap resamples could not be fitted and were left out of the intervals.")
     if method == "compute+date":
@@ -401,25 +420,26 @@ def forecast(
 
 
 def _predictive_detail(f: m.MethodFit, target: float, benchmark: Benchmark, ceiling: float, front: pl.DataFrame,
-                       data_end: dt.date, seed: int) -> dict:
+                       data_end: dt.date, as_of: dt.date, seed: int) -> dict:
     """The predictive method's extra answers: P(reached by year-ends), the state-of-the-art fan, crossing compute."""
     fut = f.futures
     assert fut is not None  # fit_predictive always sets it
     draws = f.draws(target)
     ok = draws[~np.isnan(draws)]
-    p_by = []
-    for year in range(data_end.year, data_end.year + int(FAN_YEARS) + 1):
-        when = dt.date(year, 12, 31)
-        if when > data_end:
-            p_by.append((when, float(np.mean(ok <= decimal_year(np.datetime64(when))))))
-    fan = []
+    whens = [as_of] if as_of > data_end else []  # a stale series: how likely a crossing is by now
+    whens += [dt.date(y, 12, 31) for y in range(as_of.year, as_of.year + int(FAN_YEARS) + 1)
+              if dt.date(y, 12, 31) > as_of]
+    p_by = [(w, float(np.mean(ok <= decimal_year(np.datetime64(w))))) for w in whens]
+    fan, cdf = [], []
     months = 0
     while months <= FAN_YEARS * 12:
         y, mo = data_end.year + (data_end.month - 1 + months) // 12, (data_end.month - 1 + months) % 12 + 1
         when = dt.date(y, mo, min(data_end.day, 28))
-        best = m.from_logit(fut.best_at(float(decimal_year(np.datetime64(when)))), benchmark.floor, ceiling)
-        q = np.quantile(best, [0.5, 0.1, 0.9])
+        year = float(decimal_year(np.datetime64(when)))
+        best = m.from_logit(fut.best_at(year), benchmark.floor, ceiling)
+        q = quantiles_with_inf(best, [0.5, 0.1, 0.9])
         fan.append(FanPoint(when, float(q[0]), float(q[1]), float(q[2])))
+        cdf.append((when, float(np.mean(ok <= year))))
         months += FAN_STEP_MONTHS
     crossing = None
     if front.height >= MIN_FIT_POINTS:
@@ -434,7 +454,7 @@ def _predictive_detail(f: m.MethodFit, target: float, benchmark: Benchmark, ceil
             log10c = ti + ts * draws + tr.residual_sd * rng.standard_normal(draws.size)
         log10c[~np.isfinite(draws)] = np.inf
         crossing = interval(log10c)
-    return dict(p_by=tuple(p_by), fan=tuple(fan), crossing_log10_compute=crossing)
+    return dict(p_by=tuple(p_by), fan=tuple(fan), crossing_cdf=tuple(cdf), crossing_log10_compute=crossing)
 
 
 def _compute_detail(store: Store, f: m.MethodFit, target: float, front: pl.DataFrame, reached: Reached | None,

@@ -250,10 +250,10 @@ def fit_predictive(years, scores, *, floor: float, ceiling: float, t0: float, n_
     y = u[keep][fd.near]
     slope, level = np.polyfit(x, y, 1)
     resid = y - (level + slope * x)
-    params = {"n_near": fd.n_near, "window_years": window, "delta_logit": delta,
+    params = {"n_near": fd.n_near, "window_years": fd.window, "delta_logit": delta,
               "level_at_as_of": from_logit(level, floor, ceiling), "slope_logit_per_year": float(slope),
               "scatter_logit": float(np.sqrt(resid @ resid / max(x.size - 2, 1))),
-              "arrivals_per_year": fd.n_near / window, "best_at_as_of": from_logit(fd.best0, floor, ceiling)}
+              "arrivals_per_year": fd.n_near / fd.window, "best_at_as_of": from_logit(fd.best0, floor, ceiling)}
     return MethodFit("predictive", fd.n_near, n_boot, fd.n_failed, params, draws, pt, futures=fut, frontier=fd)
 
 

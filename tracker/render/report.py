@@ -161,7 +161,7 @@ def predictive_lines(fc: Forecast) -> list[str]:
     if fc.year.share_never > 0:
         out.append(f"  {fc.year.share_never:.1%} of futures do not reach it within the simulated years")
     if fc.fan:
-        pts = [fp for i, fp in enumerate(fc.fan) if i % 2 == 0][1:6]
+        pts = [fp for i, fp in enumerate(fc.fan) if i % 6 == 0][1:6]  # every half year
         out += _wrap("State of the art (median, 80%): " + "; ".join(
             f"{fp.date:%Y-%m} {fp.median:.3f} ({fp.lo80:.3f}-{fp.hi80:.3f})" for fp in pts))
     c = fc.crossing_log10_compute

@@ -38,7 +38,7 @@ def backtest_text(bt) -> str:
            f"truth: data to {bt.last_data_date}; cutoffs: {cut}",
            textwrap.fill(BACKTEST_NOTE, 118), ""]
     head = (f"{'benchmark':<19}{'method':<13}{'n':>5}{'resolved':>9}{'overdue':>8}{'|err|':>7}{'bias':>7}"
-            f"{'cov80':>7}{'width':>7}{'CRPS':>7}{'vs linear':>10}")
+            f"{'cov80':>7}{'width':>7}{'CRPS':>7}{'vs linear':>12}")
     out += [head, "-" * len(head)]
     for s in bt.summaries:
         st = s.stats
@@ -48,7 +48,7 @@ def backtest_text(bt) -> str:
         ratio = f"{lin['ratio']:.2f} ({lin['n']})" if lin and lin["ratio"] is not None else ""
         out.append(f"{s.benchmark:<19}{s.method:<13}{st.n:>5}{st.n_resolved:>9}{st.n_overdue:>8}{_num(st.mae_months):>7}"
                    f"{_num(st.bias_months, '{:+.1f}'):>7}{_num(st.coverage80, '{:.0%}'):>7}"
-                   f"{_num(st.width80_months, '{:.0f}'):>7}{_num(st.crps_months):>7}{ratio:>10}")
+                   f"{_num(st.width80_months, '{:.0f}'):>7}{_num(st.crps_months):>7}{ratio:>12}")
     notes = []
     if bt.stale:
         n = sum(bt.n_unresolvable.values())
