@@ -30,6 +30,7 @@ from tracker.data.select import first_reached, select
 from tracker.data.store import Store
 from tracker.data.tables import load
 from tracker.errors import UsageError
+from tracker.forecast.backtest import benchmark_truth
 
 FORMAT = 1
 DATA_FILES = ("benchmarks.csv", "models.csv", "scores.csv", "model_aliases.csv", "datapackage.json")
@@ -118,8 +119,6 @@ def score(folder: str | Path | None = None, *, data: str | Path | None = None) -
     known) is overdue, one on a series that stopped is unresolvable, the
     rest are open.
     """
-    from tracker.forecast.backtest import benchmark_truth  # same layer: the backtest's truth rule
-
     folder = Path(folder or default_dir())
     files = sorted(folder.glob("*.json")) if folder.is_dir() else []
     tables = load(data or default_data_dir())
