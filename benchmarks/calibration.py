@@ -141,6 +141,24 @@ def sweep(store, benches) -> list[dict]:
     return rows
 
 
+def ceiling_test(store, tables) -> dict:
+    """MMLU with its cited ceiling (label errors) against ceiling 1, on the dense grid: which scores better?"""
+    b = resolve_benchmark(tables, "mmlu")
+    out = {}
+    for name, ceiling in (("data", b.ceiling), ("one", 1.0)):
+        r = bt.run(store, [dataclasses.replace(b, ceiling=ceiling)], grid=bt.DENSE, methods=("predictive", "date"))
+        out[name] = {"ceiling": ceiling, "points": {(p.method, p.as_of.isoformat(), p.threshold): p.crps_months
+                                                   for p in r.points if p.crps_months is not None}}
+    res = {}
+    for meth in ("predictive", "date"):
+        common = [k for k in out["data"]["points"] if k[0] == meth and k in out["one"]["points"]]
+        if common:
+            a = float(np.mean([out["data"]["points"][k] for k in common]))
+            o = float(np.mean([out["one"]["points"][k] for k in common]))
+            res[meth] = {"n": len(common), "crps_cited_ceiling": a, "crps_ceiling_1": o}
+    return {"ceiling": b.ceiling, "by_method": res}
+
+
 def track_records(r: bt.Backtest) -> list[dict]:
     out = []
     for s in r.summaries:
@@ -167,6 +185,7 @@ def main() -> int:
         r = bt.run(store, benches, grid=bt.DENSE)
         took = time.perf_counter() - t0
         swept = sweep(store, benches) if a.sweep else None
+        ceil = ceiling_test(store, tables)
     from tracker.render.text import backtest_text  # noqa: E402 - presentation
 
     print(backtest_text(r))
@@ -187,6 +206,9 @@ def main() -> int:
               for meth in r.methods}
     print("\nCoverage by interval level (default method): " + ", ".join(
         f"{lv:.0%}: {c:.0%}" for lv, c, _ in levels[DEFAULT_METHOD] if c is not None))
+    print(f"\nMMLU ceiling {ceil['ceiling']:g} (cited) against 1, dense grid, mean CRPS on common forecasts (months):")
+    for meth, v in ceil["by_method"].items():
+        print(f"  {meth:<11} {v['crps_cited_ceiling']:.2f} vs {v['crps_ceiling_1']:.2f} over {v['n']} forecasts")
     runs = every_alias_runs()
     print(f"\ntracker forecast on every alias, targets floor+0.01 to 0.99: {runs['runs']} runs, "
           f"{len(runs['failures'])} failures" + ("".join(f"\n  {f}" for f in runs["failures"][:20])))
@@ -195,6 +217,7 @@ def main() -> int:
     result = {"made_on": dt.date.today().isoformat(), "grid": "dense", "seconds": took, "default": DEFAULT_METHOD,
               "rule": table, "chosen": chosen, "bars": b, "coverage_by_level": levels,
               "predictive_options": dict(m.PREDICTIVE_OPTIONS), "every_alias": runs, "sweep": swept,
+              "ceiling_test": ceil,
               "backtest": r.to_dict()}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(jsonable(result), indent=1) + "\n", encoding="utf-8")

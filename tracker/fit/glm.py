@@ -50,6 +50,14 @@ BATCH_MAX_ITER = 25
 #: (relative, standardised scale); the error left is of order step**2 ~ 1e-14,
 #: far inside the 1e-6 agreement the tests demand with the scalar solver.
 BATCH_STEP_TOL = 1e-7
+#: The fast shared-x path stops a resample once its double-precision step is at most this:
+#: the error left is of order step**2 ~ 1e-10 (measured against the scalar solver: below 1e-9).
+FAST_STEP_TOL = 1e-5
+#: Single-precision Newton iterations of the fast path before it switches to double precision.
+FAST_F32_ITER = 2
+#: Resamples solved together by the fast path: arrays of FAST_BLOCK x n stay in the CPU cache
+#: (chosen by measurement, benchmarks/bootstrap_speed.py: 256-512 were fastest for n = 80).
+FAST_BLOCK = 384
 #: Coefficient per standard deviation of its covariate beyond which a fit is called
 #: divergent: the curve would go from 12% to 88% of its range within 0.0002 sd.
 MAX_STD_SLOPE = 1e4
@@ -150,6 +158,109 @@ def newton2(
         f"the sigmoid fit did not converge in {max_iter} iterations; raise max_iter or "
         "look for outlying scores"
     )
+
+
+def _steps(g0, g1, h00, h01, h11):
+    """The 2x2 Newton step, its determinant, and whether the step is usable."""
+    det = h00 * h11 - h01 * h01
+    d0 = (h11 * g0 - h01 * g1) / det
+    d1 = (h00 * g1 - h01 * g0) / det
+    ok = np.isfinite(d0) & np.isfinite(d1) & (det > SINGULAR_REL * h00 * h11)
+    return d0, d1, ok
+
+
+def _fast_block(xs: np.ndarray, z: np.ndarray, w: np.ndarray, beta0: np.ndarray,
+                powers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``batched_newton2`` for one block of resamples sharing x (see ``batched_newton2_shared``)."""
+    m, n = w.shape
+    # 1. One exact Newton step from beta0, where every resample has the same eta: p and
+    #    p(1 - p) are n-vectors, and the step needs only matrix products of the counts.
+    eta0 = beta0[0] + beta0[1] * xs
+    p0, v0 = mean_var(eta0.copy())
+    g = w @ ((z - p0)[:, None] * powers[:, :2])
+    h = w @ (v0[:, None] * powers)
+    d0, d1, ok = _steps(g[:, 0], g[:, 1], h[:, 0], h[:, 1], h[:, 2])
+    beta = np.empty((m, 2))
+    beta[:, 0] = beta0[0] + d0
+    beta[:, 1] = beta0[1] + d1
+    bad = ~ok
+    # 2. Cheap single-precision iterations bring every resample close (Newton corrects their rounding).
+    xs32, z32, w32, pw32 = (a.astype(np.float32) for a in (xs, z, w, powers))
+    eta = np.empty((m, n), dtype=np.float32)
+    e = np.empty_like(eta)
+    for _ in range(FAST_F32_ITER):
+        b32 = beta.astype(np.float32)
+        np.multiply(b32[:, 1:], xs32, out=eta)
+        eta += b32[:, :1]
+        p, v = _mean_var_into(eta, e)
+        np.subtract(z32, p, out=p)
+        p *= w32
+        v *= w32
+        g = (p @ pw32[:, :2]).astype(float)
+        h = (v @ pw32).astype(float)
+        d0, d1, ok = _steps(g[:, 0], g[:, 1], h[:, 0], h[:, 1], h[:, 2])
+        bad |= ~ok
+        beta[:, 0] += np.where(ok, d0, 0.0)
+        beta[:, 1] += np.where(ok, d1, 0.0)
+    # 3. Double precision to convergence.
+    converged = np.zeros(m, dtype=bool)
+    active = np.flatnonzero(~bad)
+    for _ in range(BATCH_MAX_ITER):
+        if active.size == 0:
+            break
+        ba = beta[active]
+        et = np.multiply(ba[:, 1:], xs)
+        et += ba[:, :1]
+        p, v = mean_var(et, inplace=True)
+        np.subtract(z, p, out=p)
+        wa = w[active]
+        p *= wa
+        v *= wa
+        g = p @ powers[:, :2]
+        h = v @ powers
+        d0, d1, ok = _steps(g[:, 0], g[:, 1], h[:, 0], h[:, 1], h[:, 2])
+        ba[:, 0] += d0
+        ba[:, 1] += d1
+        beta[active] = ba
+        ok &= np.abs(ba[:, 1]) <= MAX_STD_SLOPE
+        small = np.maximum(np.abs(d0), np.abs(d1)) <= FAST_STEP_TOL * (1.0 + np.abs(ba).max(axis=1))
+        converged[active[small & ok]] = True
+        active = active[~small & ok]
+    return beta, converged
+
+
+def _mean_var_into(eta: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``mean_var`` in the caller's buffers (any float dtype): eta becomes p, e becomes p(1 - p)."""
+    np.negative(eta, out=e)
+    np.clip(e, -ETA_CLIP, ETA_CLIP, out=e)
+    np.exp(e, out=e)
+    np.add(e, 1.0, out=eta)
+    np.reciprocal(eta, out=eta)
+    np.multiply(e, eta, out=e)
+    np.multiply(e, eta, out=e)
+    return eta, e
+
+
+def batched_newton2_shared(xs: np.ndarray, z: np.ndarray, w: np.ndarray,
+                           beta0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``batched_newton2`` when every resample has the same x (the bootstrap's counts form): faster.
+
+    Blocks of ``FAST_BLOCK`` resamples; in each, one Newton step from the
+    full-data estimate costs only matrix products (all resamples share its eta),
+    then ``FAST_F32_ITER`` single-precision iterations, then double precision
+    until the step is at most ``FAST_STEP_TOL``. Resamples flagged as not
+    converged go to the scalar solver, as with ``batched_newton2``.
+    """
+    m = w.shape[0]
+    beta = np.empty((m, 2))
+    conv = np.zeros(m, dtype=bool)
+    powers = np.column_stack([np.ones_like(xs), xs, xs * xs])
+    b0 = np.asarray(beta0, dtype=float)
+    with np.errstate(all="ignore"):
+        for s0 in range(0, m, FAST_BLOCK):
+            s1 = min(m, s0 + FAST_BLOCK)
+            beta[s0:s1], conv[s0:s1] = _fast_block(xs, z, w[s0:s1], b0, powers)
+    return beta, conv
 
 
 def batched_newton2(

@@ -41,7 +41,8 @@ from typing import Any
 import numpy as np
 
 from tracker.errors import FitError
-from tracker.fit.glm import (DEFAULT_MAX_ITER, DEFAULT_TOL, batched_newton2, mean_var, newton2, sigmoid)
+from tracker.fit.glm import (DEFAULT_MAX_ITER, DEFAULT_TOL, batched_newton2, batched_newton2_shared, mean_var, newton2,
+                             sigmoid)
 from tracker.fit.checks import (MIN_POINTS, X_SPREAD_MIN_REL, Data, as_float_array, check_rows, degenerate_rows,
                                  prepare, target_logit)
 from tracker.fit.resample import (DEFAULT_N_BOOT, DEFAULT_SEED, check_boot_args, iter_bootstrap_counts,
@@ -283,7 +284,8 @@ def bootstrap_sigmoid(
         else:
             xb = d.x + sd * jitter_rng.standard_normal((m, n))
         xs = (xb - d.center) / d.spread
-        beta, ok = batched_newton2(xs, d.z, counts * d.w, beta0)
+        solve = batched_newton2_shared if xs.ndim == 1 else batched_newton2
+        beta, ok = solve(xs, d.z, counts * d.w, beta0)
         ok &= ~degenerate_rows(xb, d.z, counts)
         for b in np.flatnonzero(~ok):  # stragglers and degenerate resamples
             rows = counts[b] > 0
