@@ -35,9 +35,9 @@ from tracker.data.catalog import Benchmark
 from tracker.data.select import Reached, Selection, first_reached, select
 from tracker.data.store import Store
 from tracker.errors import FitError, UsageError
-from tracker.fit.resample import DEFAULT_N_BOOT, DEFAULT_SEED, Interval, interval
+from tracker.fit.resample import DEFAULT_N_BOOT, DEFAULT_SEED, Interval, interval, quantiles_with_inf
 from tracker.fit.sigmoid import SigmoidBootstrap, SigmoidFit
-from tracker.fit.trend import Trend, year_to_iso
+from tracker.fit.trend import Trend, decimal_year, year_to_iso
 from tracker.forecast import methods as m
 
 DEFAULT_BOOT = DEFAULT_N_BOOT
@@ -45,6 +45,9 @@ DEFAULT_TREND_SINCE = dt.date(2018, 1, 1)
 DEFAULT_METHOD = "compute"
 #: Fewest resamples a forecast accepts: the 95% interval's ends need them.
 MIN_BOOT = 100
+#: Most resamples a forecast accepts: 20,000 pin the 95% ends to about +-0.2
+#: percentile points; more only costs time and memory (1e6 took 58 s and 3 GB).
+MAX_BOOT = 20_000
 REFERENCE_MODEL = "gpt-4"  # compute is also reported as a multiple of this model's
 MIN_FIT_POINTS = 3
 CURVE_POINTS = 120  # grid of the fitted-curve band kept for charts
@@ -253,23 +256,52 @@ def _curve_band(boot: SigmoidBootstrap, x_lo: float, x_hi: float, n: int = CURVE
     return {"log10_compute": xs.tolist(), "lo80": q[0].tolist(), "median": q[1].tolist(), "hi80": q[2].tolist()}
 
 
+def _n(k: int, word: str) -> str:
+    """``1 model``, ``2 models``."""
+    return f"{k} {word}{'' if k == 1 else 's'}"
+
+
+def _date_curve(f: m.MethodFit, floor: float, ceiling: float, y0: float, y1: float, n: int = CURVE_POINTS) -> dict:
+    """Pointwise median and 80% band of a fitted curve in time (the date method), for charts.
+
+    Read off the bootstrap draws of the year each score level is reached: every
+    resampled curve rises, so the 10th percentile of the year a level is
+    reached is where the 90th percentile curve crosses it (and vice versa).
+    """
+    span = ceiling - floor
+    levels = np.linspace(floor + 0.004 * span, ceiling - 0.004 * span, 80)
+    q = np.array([quantiles_with_inf(f.draws(float(v)), (0.9, 0.5, 0.1)) for v in levels])  # years, per level
+    q = np.maximum.accumulate(q, axis=0)  # higher levels are never reached earlier
+    ts = np.linspace(y0, y1, n)
+    out = {"year": ts.tolist()}
+    for col, name in enumerate(("lo80", "median", "hi80")):
+        yr = q[:, col]
+        ok = np.isfinite(yr)
+        if ok.sum() < 2:
+            out[name] = [floor] * n
+            continue
+        top = levels[ok][-1] if not ok.all() else ceiling
+        out[name] = np.interp(ts, yr[ok], levels[ok], left=floor, right=top).tolist()
+    return out
+
+
 def _check_enough(benchmark: Benchmark, method: str, sel: Selection, front: pl.DataFrame, as_of: dt.date,
                   trend_since: dt.date) -> None:
     """Refuse, with what to try instead, when the method has too little data."""
     if method == "compute":
         if sel.fit_rows.height < MIN_FIT_POINTS:
             raise FitError(
-                f"{benchmark.name}: only {sel.fit_rows.height} models with a comparable score and a compute estimate "
+                f"{benchmark.name}: only {_n(sel.fit_rows.height, 'model')} with a comparable score and a compute estimate "
                 f"as of {as_of} ({sel.rows.height} scored, {sel.n_no_compute} without compute, "
                 f"{sel.n_imputed_excluded} imputed excluded); the compute fit needs at least 3: try --method date "
                 "(needs no compute), --source any or --include-imputed")
         if front.height < MIN_FIT_POINTS:
-            raise FitError(f"only {front.height} frontier models with compute between {trend_since} and {as_of}; "
+            raise FitError(f"only {_n(front.height, 'frontier model')} with compute between {trend_since} and {as_of}; "
                            "the trend needs at least 3: use an earlier --trend-since")
         return
     need = sel.fit_rows if method == "compute+date" else sel.rows
     if need.height < MIN_FIT_POINTS:
-        raise FitError(f"{benchmark.name}: only {need.height} usable models as of {as_of} for the {method} method; "
+        raise FitError(f"{benchmark.name}: only {_n(need.height, 'usable model')} as of {as_of} for the {method} method; "
                        "try --method date, --source any or a later --as-of")
 
 
@@ -303,6 +335,8 @@ def forecast(
     check_target(benchmark, target, ceiling)
     if n_boot < MIN_BOOT:
         raise UsageError(f"--boot {n_boot} is too few resamples for 95% intervals; use at least {MIN_BOOT} (default {DEFAULT_BOOT})")
+    if n_boot > MAX_BOOT:
+        raise UsageError(f"--boot {n_boot} is more resamples than {MAX_BOOT}; more only costs time and memory")
     today = dt.date.today()
     as_of = as_of or today
     sel = select(store, benchmark, as_of=as_of, source=source, settings=settings, include_imputed=include_imputed)
@@ -345,6 +379,10 @@ def forecast(
         except (FitError, UsageError) as exc:
             past = Hindcast(as_of=before, error=str(exc))
     others = side_by_side(sel, front, target, ceiling=ceiling, as_of=as_of, seed=seed, skip=method) if side else ()
+    if method == "date" and side:  # the fit chart of the date method draws this curve (score against time)
+        first = float(decimal_year(np.datetime64(min(rows["release_date"].min(), as_of))))
+        compute["curve"] = _date_curve(f, f.params.get("floor", benchmark.floor), ceiling, first - 0.5,
+                                       float(decimal_year(np.datetime64(as_of))) + 6)
     pt = f.point(target)
     return Forecast(
         benchmark=benchmark, target=target, method=method, label=m.LABELS[method], as_of=as_of, made_on=today,
