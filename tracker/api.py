@@ -260,6 +260,9 @@ def sql(query: str, data: str | Path | None = None, db: str | Path | None = None
 
     >>> tracker.sql("SELECT model_name, score FROM scores_joined ORDER BY score DESC LIMIT 3")  # doctest: +SKIP
     """
+    from tracker.data.store import check_read_only
+
+    check_read_only(query)  # refuse before anything is built or written
     tables = load(data)
     if db is not None:
         db = _guard_output(db, data, what="--db")

@@ -305,6 +305,7 @@ def _prog(args: argparse.Namespace | None) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    console = argv is None  # run as the tracker command (not called from Python)
     argv = list(sys.argv[1:] if argv is None else argv)
     as_json = "--json" in argv or ("--format" in argv and "json" in argv)
     try:  # Ctrl-C must end any command, even one started with SIGINT ignored (e.g. in the background)
@@ -329,7 +330,15 @@ def main(argv: list[str] | None = None) -> int:
     except TrackerError as exc:
         return _error(str(exc), exc.exit_code, as_json)
     except KeyboardInterrupt:
-        return _error("interrupted; nothing half-written was left behind", 130, as_json)
+        code = _error("interrupted; nothing half-written was left behind", 130, as_json)
+        if console:  # end now: an interrupted DuckDB or vl-convert worker thread must not hold up the exit
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except (OSError, ValueError):
+                    pass
+            os._exit(code)
+        return code
     except BrokenPipeError:  # e.g. piped into head
         try:
             sys.stdout = open(os.devnull, "w")  # no second error when Python flushes stdout at exit

@@ -191,7 +191,7 @@ def run_user_query(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
             rel = rel.project(", ".join(
                 f'CAST("{c.replace(chr(34), chr(34) * 2)}" AS VARCHAR) AS "{c.replace(chr(34), chr(34) * 2)}"' if c in odd
                 else f'"{c.replace(chr(34), chr(34) * 2)}"' for c in rel.columns))
-        return pl.DataFrame(rel)
+        return _interruptible(con, lambda: pl.DataFrame(rel))
     except duckdb.Error as exc:
         if "interrupted" in str(exc).lower():
             raise KeyboardInterrupt from None
@@ -200,6 +200,37 @@ def run_user_query(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
         if "interrupted" in str(exc).lower():
             raise KeyboardInterrupt from None
         raise
+
+
+def _interruptible(con: duckdb.DuckDBPyConnection, work):
+    """Run ``work`` (which executes a query) in a worker thread so that Ctrl-C reaches it.
+
+    The result travels to polars through the Arrow C stream, where DuckDB does
+    not watch for Ctrl-C; the main thread waits instead, and on Ctrl-C
+    interrupts the connection and re-raises ``KeyboardInterrupt``.
+    """
+    import threading
+
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread as is
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name="tracker-sql", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.05)
+    except KeyboardInterrupt:
+        con.interrupt()
+        worker.join(2.0)
+        raise
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def write_db(tables: Tables, path: Path, *, force: bool = False) -> Path:

@@ -205,16 +205,16 @@ def _label_layer(rows: list[dict], x: alt.X, y: str = "score:Q") -> list:
         align="left", baseline="middle", dx=7, dy=-7, fontSize=11, color=theme.INK).encode(x=x, y=y, text="model_name:N")]
 
 
-def _today_layer(fc: Forecast, field: str = "release_date") -> list:
+def _today_layer(fc: Forecast, scale: alt.Scale, field: str = "release_date") -> list:
     """A vertical line at the forecast's "now" (today, or its --as-of date), labelled."""
     label = "today" if fc.as_of == fc.made_on else f"as of {fc.as_of.isoformat()}"
     row = {field: fc.as_of.isoformat(), "label": label}
     d = alt.Data(values=[row])
     return [
         alt.Chart(d, name="today").mark_rule(color=theme.CONTEXT, strokeDash=[1, 3], strokeWidth=1.2).encode(
-            x=alt.X(f"{field}:T")),
+            x=alt.X(f"{field}:T", scale=scale)),
         alt.Chart(d, name="today_label").mark_text(align="left", baseline="top", dx=3, y=2, color=theme.CONTEXT,
-                                                   fontSize=11).encode(x=alt.X(f"{field}:T"), text="label:N"),
+                                                   fontSize=11).encode(x=alt.X(f"{field}:T", scale=scale), text="label:N"),
     ]
 
 
@@ -409,7 +409,7 @@ def progress_chart(fc: Forecast, *, title: str | None = None, subtitle: str | No
             filled=True, color=theme.INK, size=44).encode(x=x, y="score:Q", tooltip=tooltip),
     ]
     layers += _hlines(fc, "release_date", (first - dt.timedelta(days=45)).isoformat())
-    layers += _today_layer(fc)
+    layers += _today_layer(fc, xscale)
     layers += _label_layer(_rows(_notable(fc, pts, labels), cols), x)
     if y.median is not None:
         lbl = f"forecast {_month(y.median)}"
@@ -487,7 +487,7 @@ def compute_chart(fc: Forecast, *, title: str | None = None, subtitle: str | Non
         alt.Chart(alt.Data(values=trend_rows(start_y, last_y)), name="trend").mark_line(
             color=theme.FIT, strokeWidth=2.5).encode(x=x, y=yq),
     ]
-    layers += _today_layer(fc)
+    layers += _today_layer(fc, xscale)
     if proj_end > last_y:
         layers.append(alt.Chart(alt.Data(values=trend_rows(last_y, proj_end)), name="projection").mark_line(
             color=theme.FIT, strokeWidth=2.5, strokeDash=[6, 4]).encode(x=x, y=yq))
@@ -554,7 +554,7 @@ def date_fit_chart(fc: Forecast, *, title: str | None = None, subtitle: str | No
             filled=True, color=theme.INK, size=50).encode(x=x, y="score:Q", tooltip=tooltip),
     ]
     layers += _hlines(fc, "release_date", (first - dt.timedelta(days=60)).isoformat())
-    layers += _today_layer(fc)
+    layers += _today_layer(fc, xscale)
     layers += _label_layer(_rows(_notable(fc, pts, labels), cols), x)
     if y.median is not None and y.median <= horizon:
         def day(v: float | None) -> str:
