@@ -46,6 +46,13 @@ MODEL_ROWS = [
     ("m25", "2023-06-01", "1e25", "speculative", "benchmarks"),  # imputed: excluded by default
     ("nocomp", "2024-06-01", "", "", ""),  # no compute: usable by the date method only
 ]
+# The settings vocabulary of the toy benchmark: 5-shot and 0-shot are its default preference.
+SETTINGS = """benchmark_id,setting,kind,description
+toy,0-shot,standard,no examples
+toy,0-shot CoT,non-standard,no examples with chain of thought
+toy,3-shot,non-standard,three examples (used by the corpus batches)
+toy,5-shot,standard,five examples
+"""
 SCORES_HEADER = "model_id,benchmark_id,score,stderr,setting,effort,model_version,source_kind,source_name,source_url,date_reported,notes\n"
 SCORE_ROWS = [
     ("m20", "0.26", "5-shot"),
@@ -75,6 +82,7 @@ def write_tiny(root: Path) -> Path:
         lines.append(f"{mid},toy,{score},,{setting},,,lab,Toy report,https://example.org/report,,\n")
     (root / "scores.csv").write_text("".join(lines), encoding="utf-8")
     (root / "model_aliases.csv").write_text("source,external_id,model_id,effort,reason\nlab,M-20,m20,,fixture\n", encoding="utf-8")
+    (root / "settings.csv").write_text(SETTINGS, encoding="utf-8")
     return root
 
 

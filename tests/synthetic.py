@@ -44,4 +44,6 @@ def write_synthetic(root: Path, seed: int = 7, extra_scores: list[str] | None = 
     (root / "models.csv").write_text("".join(models), encoding="utf-8")
     (root / "scores.csv").write_text("".join(scores), encoding="utf-8")
     (root / "model_aliases.csv").write_text("source,external_id,model_id,effort,reason\n", encoding="utf-8")
+    (root / "settings.csv").write_text("benchmark_id,setting,kind,description\nsyn,5-shot,standard,five examples\n",
+                                       encoding="utf-8")
     return root

@@ -53,7 +53,7 @@ def test_forecast_json_is_one_object_and_reproducible(tiny: Path, capsys) -> Non
         (["forecast", "--bench", "toy", "--target", "1.5"], "outside (0.25, 1)"),
         (["forecast", "--bench", "toy", "--target", "90"], "did you mean 0.9?"),
         (["forecast", "--bench", "toy", "--target", "abc"], "invalid float value"),
-        (["forecast", "--bench", "toy", "--target", "0.9", "--as-of", "2019-01-01", "--method", "compute"], "only 1 models"),
+        (["forecast", "--bench", "toy", "--target", "0.9", "--as-of", "2019-01-01", "--method", "compute"], "only 1 model with"),
         (["forecast", "--bench", "toy", "--target", "0.9", "--as-of", "2019-01-01"], "for the predictive method"),
         (["forecast", "--bench", "toy", "--target", "0.9", "--as-of", "yesterday"], "is not a date"),
         (["list", "scores", "--bench", "zzz"], "unknown benchmark"),

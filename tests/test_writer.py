@@ -201,11 +201,11 @@ def test_concurrent_adds_each_land_once(tmp_path: Path) -> None:
     procs = []
     for s in settings:
         argv = ["add", "score", "--model", "gpt-4", "--bench", "mmlu", "--score", "0.8", "--setting", s, "--source-kind", "lab",
-                "--source-name", "Concurrency test", "--url", "https://example.org/c", "--data", str(work)]
+                "--source-name", "Concurrency test", "--url", "https://example.org/c", "--data", str(work), "--new-setting"]
         procs.append(subprocess.Popen(_cli(*argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     # two writers racing to add the same row: exactly one wins, the other is refused (exit 1)
     dup = ["add", "score", "--model", "gpt-4", "--bench", "mmlu", "--score", "0.8", "--setting", "same-row", "--source-kind",
-           "lab", "--source-name", "Concurrency test", "--url", "https://example.org/c", "--data", str(work)]
+           "lab", "--source-name", "Concurrency test", "--url", "https://example.org/c", "--data", str(work), "--new-setting"]
     procs += [subprocess.Popen(_cli(*dup), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     codes = [p.wait(timeout=120) for p in procs]
     errs = [p.stderr.read() for p in procs]

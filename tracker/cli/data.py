@@ -16,6 +16,10 @@ from tracker.cli.options import ADD_FIELDS, ADD_TABLES
 from tracker.render import text
 
 
+def _n(k: int, word: str) -> str:
+    return f"{k} {word}{'' if k == 1 else 's'}"
+
+
 def cmd_list(a) -> int:
     df = api.list_table(a.what, data=a.data, bench=a.bench, model=a.model, org=a.org, setting=a.setting,
                         source=a.source, with_compute=a.with_compute, limit=a.limit)
@@ -29,19 +33,48 @@ def cmd_validate(a) -> int:
         print(json.dumps({"ok": report.ok, "errors": report.errors, "warnings": report.warnings}, indent=1))
     else:
         print(text.validation(report))
-        print(f"{'OK' if report.ok else 'FAILED'}: {len(report.errors)} errors, {len(report.warnings)} warnings", file=sys.stderr)
+        print(f"{'OK' if report.ok else 'FAILED'}: {_n(len(report.errors), 'error')}, {_n(len(report.warnings), 'warning')}",
+              file=sys.stderr)
     return 0 if report.ok else 1
 
 
 def cmd_sql(a) -> int:
-    sys.stdout.write(text.frame(api.sql(a.query, data=a.data, db=a.db), a.format))
+    sys.stdout.write(text.frame(api.sql(a.query, data=a.data, db=a.db, force=a.force), a.format))
     return 0
 
 
+def cmd_data(a) -> int:
+    if a.action == "init":
+        data, ledger = api.init_data(a.dir)
+        if a.json:
+            print(json.dumps({"datasets": str(data), "forecasts": str(ledger)}, indent=1))
+        else:
+            print(f"created {data} (the data) and {ledger} (the saved forecasts)\n"
+                  f"use them: cd {a.dir} && tracker validate   (or pass --data {data})")
+        return 0
+    loc = api.data_dir(a.data)
+    led = api.ledger_dir(a.data)
+    if a.json:
+        print(json.dumps({"datasets": str(loc.path), "origin": loc.origin, "read_only": loc.read_only,
+                          "forecasts": str(led.path), "forecasts_read_only": led.read_only}, indent=1))
+    else:
+        ro = " (read only: make a working copy with tracker data init DIR)" if loc.read_only else ""
+        print(f"data: {loc.path}  [found by {loc.origin}]{ro}\nforecasts: {led.path}")
+    return 0
+
+
+def _say_waiting() -> None:
+    from tracker.ingest import writer
+
+    writer.on_wait = lambda msg: print(msg, file=sys.stderr, flush=True)
+
+
 def cmd_add(a) -> int:
+    _say_waiting()
     table = ADD_TABLES[a.what]
     given = {col: getattr(a, f"f_{col}") for col, *_ in ADD_FIELDS[table] if getattr(a, f"f_{col}") is not None}
-    result = api.add(a.what, given, from_file=a.from_file, data=a.data, dry_run=a.dry_run)
+    result = api.add(a.what, given, from_file=a.from_file, data=a.data, dry_run=a.dry_run,
+                     new_setting=getattr(a, "new_setting", False))
     added = result.added.get(table, [])
     if a.json:
         print(json.dumps({"table": table, "added": added, "dry_run": a.dry_run,
@@ -54,6 +87,7 @@ def cmd_add(a) -> int:
 
 
 def cmd_import(a) -> int:
+    _say_waiting()
     report = api.import_file(a.kind, a.file, data=a.data, model_versions=getattr(a, "model_versions", None),
                              vintage=getattr(a, "vintage", None), update=a.update, dry_run=a.dry_run)
     print(json.dumps(report.to_dict(), indent=1) if a.json else api.import_report_text(report, limit=a.limit))

@@ -8,21 +8,32 @@ import sys
 from tracker import api
 from tracker.render import report
 
+#: The chart each method draws with ``forecast --chart``.
+CHART_OF_METHOD = {"predictive": "fan", "compute": "fit"}
+#: The method each chart draws unless --method says otherwise (fit and compute: the compute method's curve).
+METHOD_OF_CHART = {"fan": "predictive", "fit": "compute", "compute": "compute"}
 
-def _draw(kind: str, fc, a, out: str) -> None:
-    path = api.save_chart(api.chart(kind, fc, title=a.title, subtitle=a.subtitle, width=a.width), out, a.scale)
-    print(f"wrote {path}", file=sys.stderr)
+
+def _draw(kind: str, fc, a, paths) -> None:
+    """Build the chart once and write it to every path (one fit, several files)."""
+    chart = api.chart(kind, fc, title=a.title, subtitle=a.subtitle, width=a.width, labels=getattr(a, "label", None))
+    for path in paths:
+        api.save_chart(chart, path, a.scale)
+        print(f"wrote {path}", file=sys.stderr)
+
+
+def _forecast(a, method: str):
+    return api.forecast(
+        a.bench, a.target, data=a.data, as_of=a.as_of, source=a.source, settings=a.setting,
+        include_imputed=a.include_imputed, ceiling=a.ceiling, n_boot=a.boot, seed=a.seed,
+        trend_since=a.trend_since, compute_noise=getattr(a, "compute_noise", False), method=method,
+    )
 
 
 def cmd_forecast(a) -> int:
-    if a.chart:
-        api.check_chart_path(a.chart, a.scale)  # fail before the bootstrap, not after
-    fc = api.forecast(
-        a.bench, a.target, data=a.data, as_of=a.as_of, source=a.source, settings=a.setting,
-        include_imputed=a.include_imputed, ceiling=a.ceiling, n_boot=a.boot or api.DEFAULT_BOOT,
-        seed=api.DEFAULT_SEED if a.seed is None else a.seed, trend_since=a.trend_since,
-        compute_noise=a.compute_noise, method=a.method,
-    )
+    kind = CHART_OF_METHOD.get(a.method, "progress")
+    paths = api.chart_paths([a.chart], f"{a.bench}-{kind}", a.scale, a.data) if a.chart else []  # fail before the work
+    fc = _forecast(a, a.method)
     print(json.dumps(fc.to_dict(), indent=1) if a.json else report.report(fc))
     if a.save:
         inputs = {"bench": a.bench, "target": a.target, "as_of": a.as_of, "source": a.source, "settings": a.setting,
@@ -30,16 +41,15 @@ def cmd_forecast(a) -> int:
                   "trend_since": a.trend_since, "compute_noise": a.compute_noise, "method": a.method}
         for path in api.save_forecast(fc, inputs, folder=a.ledger_dir, data=a.data):
             print(f"saved {path}", file=sys.stderr)
-    if a.chart:  # the predictive fan; the compute method's fit; the other methods' dates over the state of the art
-        _draw({"predictive": "fan", "compute": "fit"}.get(a.method, "progress"), fc, a, a.chart)
+    if paths:
+        a.label = None
+        _draw(kind, fc, a, paths)
     return 0
 
 
 def cmd_chart(a) -> int:
-    api.check_chart_path(a.out, a.scale)  # fail before the bootstrap, not after
-    # The fit and compute charts draw the compute method's fit; progress draws the default method's date.
-    method = "compute" if a.kind in ("fit", "compute") else "predictive" if a.kind == "fan" else api.DEFAULT_METHOD
-    fc = api.forecast(a.bench, a.target, data=a.data, as_of=a.as_of, n_boot=a.boot or api.DEFAULT_BOOT,
-                      seed=api.DEFAULT_SEED if a.seed is None else a.seed, method=method)
-    _draw(a.kind, fc, a, a.out)
+    paths = api.chart_paths(a.out, f"{a.bench}-{a.kind}", a.scale, a.data)  # fail before the bootstrap, not after
+    a.compute_noise = False
+    fc = _forecast(a, a.method or METHOD_OF_CHART.get(a.kind, api.DEFAULT_METHOD))
+    _draw(a.kind, fc, a, paths)
     return 0

@@ -8,14 +8,21 @@ step of the CLI). Errors the user can act on (``tracker.errors``) become one
 line on stderr and an exit code:
 
     0  success
-    1  problems found (tracker validate) or a conflicting change refused
+    1  problems found (tracker validate), a conflicting change refused, or an
+       internal error (a bug: one line, "please report"; TRACKER_DEBUG=1 shows the traceback)
     2  bad input: unknown benchmark, impossible target, malformed data,
        too little data for a fit, bad option values
+  130  interrupted (Ctrl-C): nothing half-written is left behind
+
+With ``--json`` an error is one JSON line on stderr: {"error": ..., "exit_code": ...}.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import signal
 import sys
 from importlib import import_module
 
@@ -25,7 +32,8 @@ from tracker.cli.options import (ADD_EXAMPLES, ADD_FIELDS, ADD_TABLES, bench_opt
                                  json_opt, output_opt, selection_opts)
 from tracker.errors import TrackerError
 
-EPILOG_EXIT = "exit codes: 0 ok, 1 problems found, 2 bad input or data (one-line message on stderr)"
+EPILOG_EXIT = ("exit codes: 0 ok, 1 problems found or refused, 2 bad input or data, 130 interrupted "
+               "(one-line message on stderr; JSON with --json)")
 
 # -- which module runs each command (imported when the command runs) ------------------------
 HANDLERS = {
@@ -38,15 +46,33 @@ HANDLERS = {
     "import": ("tracker.cli.data", "cmd_import"),
     "backtest": ("tracker.cli.evaluate", "cmd_backtest"),
     "ledger": ("tracker.cli.evaluate", "cmd_ledger"),
+    "data": ("tracker.cli.data", "cmd_data"),
 }
 
 
+class _Usage(Exception):
+    """A usage error found by argparse: message and the prog whose help to point at."""
+
+    def __init__(self, message: str, prog: str) -> None:
+        super().__init__(message)
+        self.message, self.prog = message, prog
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse, but usage errors are one line and exit 2."""
+    """argparse, but usage errors are raised (one line, exit 2, printed by ``main``)."""
 
     def error(self, message: str):  # noqa: D401 - argparse API
-        sys.stderr.write(f"Error: {message}; see '{self.prog} --help'\n")
-        raise SystemExit(2)
+        raise _Usage(message, self.prog)
+
+
+def _error(message: str, code: int, as_json: bool) -> int:
+    """Print one line on stderr (a JSON object with ``--json``) and return the exit code."""
+    line = " ".join(str(message).split())
+    if as_json:
+        sys.stderr.write(json.dumps({"error": line, "exit_code": code}) + "\n")
+    else:
+        sys.stderr.write(f"Error: {line}\n")
+    return code
 
 
 def _examples(text: str) -> str:
@@ -97,24 +123,40 @@ def _forecast_commands(sub) -> None:
     chart_opts(p)
     data_opt(p)
     p.add_argument("--method", choices=api.METHODS, default=api.DEFAULT_METHOD,
-                   help="compute (default): sigmoid in log compute; date: sigmoid in release date on the state of the "
-                        "art; compute+date: both, estimating algorithmic progress. The others show one line each.")
+                   help="predictive (default): simulated frontier models, the first to reach the target dates it; "
+                        "compute: sigmoid in log compute (also answers how much compute); date: sigmoid in release "
+                        "date on the state of the art; compute+date: both, estimating algorithmic progress. The "
+                        "others and the straight line show one line each (docs/method.md)")
     p.add_argument("--save", action="store_true", help="write the forecast to the ledger (forecasts/, write-once JSON)")
     p.add_argument("--ledger-dir", metavar="DIR", help="ledger folder for --save (default: forecasts/)")
 
     p = _command(
         sub, "chart", "draw a forecast chart for a blog post (PNG, SVG, HTML, JSON)",
-        "Draw one chart of a forecast: 'fit' (score against training compute, the fitted sigmoid, "
-        "its 80%% band and the crossing), 'progress' (score over time, state of the art, forecast date) or "
-        "'compute' (frontier compute trend and the compute the target needs). The file extension picks the format.",
+        "Draw one chart of a forecast: 'fan' (the predictive forecast: the state of the art's simulated fan and "
+        "when the target falls), 'fit' (score against training compute, or against release date for --method "
+        "date, the fitted sigmoid, its 80% band and the crossing), 'progress' (score over time, state of the art, "
+        "forecast date) or 'compute' (frontier compute trend and the compute the target needs). The forecast takes "
+        "the options of tracker forecast; one fit serves every --out. The file extension picks the format.",
+        "tracker chart fan --bench gpqa --target 0.95 --out gpqa-fan.png --scale 2\n"
         "tracker chart fit --bench mmlu --target 0.9 --out docs/img/mmlu-fit.png --scale 2\n"
-        "tracker chart progress --bench gpqa --target 0.8 --out gpqa.html\n"
+        "tracker chart fit --bench fm --target 0.9 --method date --out fm.png --out fm.html\n"
+        "tracker chart progress --bench gpqa --target 0.8 --out charts/   (PNG, SVG and HTML in charts/)\n"
         "tracker chart compute --bench swe-bench --target 0.8 --out swe.svg --title 'SWE-bench: when 80%?'")
     p.add_argument("kind", choices=api.CHART_KINDS, help="which chart")
     bench_opt(p)
     p.add_argument("--target", "-t", type=float, default=0.9, help="target score as a fraction (default 0.9)")
-    p.add_argument("--out", "-o", required=True, metavar="FILE", help="output file: .png, .svg, .html (offline) or .json (Vega-Lite)")
-    p.add_argument("--as-of", metavar="DATE", help="use only data known on or before DATE (YYYY-MM-DD)")
+    p.add_argument("--out", "-o", required=True, action="append", metavar="FILE",
+                   help="output file: .png, .svg, .html (offline) or .json (Vega-Lite); repeatable; a folder "
+                        "(ending in /) gets PNG, SVG and HTML")
+    selection_opts(p)
+    p.add_argument("--method", choices=api.METHODS, default=None,
+                   help="forecast method (default: predictive for fan and progress, compute for fit and compute); "
+                        "the fit chart of --method date is score against date")
+    p.add_argument("--ceiling", type=float, help="override the benchmark's ceiling")
+    p.add_argument("--trend-since", metavar="DATE", default=api.DEFAULT_TREND_SINCE.isoformat(),
+                   help="start of the frontier compute trend (default %(default)s)")
+    p.add_argument("--label", action="append", metavar="MODEL",
+                   help="label this model (id or name; repeatable); default: the notable ones (records, first to reach)")
     boot_opts(p, api.DEFAULT_BOOT)
     chart_opts(p)
     data_opt(p)
@@ -123,10 +165,11 @@ def _forecast_commands(sub) -> None:
 def _data_commands(sub) -> None:
     p = _command(
         sub, "list", "show benchmarks, models or scores",
-        "List the curated data. Filters narrow the rows; --format csv/json for scripts.",
+        "List the curated data. Filters narrow the rows; --format csv/json for scripts. "
+        "'settings' lists each benchmark's known evaluation settings (the vocabulary --setting and tracker add check).",
         "tracker list benchmarks\ntracker list models --org OpenAI --with-compute\n"
-        "tracker list scores --bench mmlu --setting 5-shot --limit 20")
-    p.add_argument("what", choices=("benchmarks", "models", "scores"), help="which table")
+        "tracker list scores --bench mmlu --setting 5-shot --limit 20\ntracker list settings --bench swe")
+    p.add_argument("what", choices=("benchmarks", "models", "scores", "settings"), help="which table")
     bench_opt(p, required=False)
     p.add_argument("--model", "-m", help="only models whose id or name contains this text")
     p.add_argument("--org", help="only models whose organization contains this text")
@@ -151,10 +194,28 @@ def _data_commands(sub) -> None:
         "views: scores_joined (scores with model and benchmark columns), frontier_models.",
         "tracker sql \"SELECT model_name, score FROM scores_joined WHERE benchmark_id = 'mmlu' ORDER BY score DESC LIMIT 5\"\n"
         "tracker sql \"SHOW TABLES\" --format csv")
-    p.add_argument("query", help="the SQL query")
-    p.add_argument("--db", metavar="FILE", help="keep the database in FILE instead of memory")
+    p.add_argument("query", help="one read-only SQL statement (DuckDB's parser checks it is a query)")
+    p.add_argument("--db", metavar="FILE", help="also keep the database in FILE (a new file; queried read only)")
+    p.add_argument("--force", action="store_true", help="with --db: replace FILE if it exists")
     output_opt(p)
     data_opt(p)
+
+    p = _command(
+        sub, "data", "make a working copy of the data (tracker data init DIR)",
+        "The data shipped with tracker are read only. 'tracker data init DIR' copies them to DIR/datasets "
+        "(and the saved forecasts to DIR/forecasts); run tracker from DIR, or pass --data DIR/datasets, to use "
+        "and change that copy. 'tracker data where' says which data folder commands use and why.",
+        "tracker data init my-tracker\ncd my-tracker && tracker add score --help\ntracker data where")
+    what = p.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    what.required = True
+    q = what.add_parser("init", help="copy the shipped data to DIR/datasets", description="Copy the shipped data to "
+                        "DIR/datasets and the saved forecasts to DIR/forecasts (refuses an existing DIR/datasets).")
+    q.add_argument("dir", metavar="DIR", help="folder to create the working copy in")
+    json_opt(q, "the folders created")
+    q = what.add_parser("where", help="which data folder commands use", description="Print the data folder and the "
+                        "ledger folder commands use, and how each was found (--data, $TRACKER_DATA, project, shipped).")
+    json_opt(q, "the folders")
+    data_opt(q)
 
 
 def _write_commands(sub) -> None:
@@ -175,6 +236,10 @@ def _write_commands(sub) -> None:
             names = ["--" + col.replace("_", "-")] + ([short] if short else [])
             q.add_argument(*names, dest=f"f_{col}", metavar=metavar, help=text)
         q.add_argument("--from-file", metavar="CSV", help="add every row of this CSV file instead")
+        if kind == "score":
+            q.add_argument("--new-setting", action="store_true",
+                           help="accept a setting the benchmark does not know yet: it is added to settings.csv as "
+                                "non-standard, with a warning (see tracker list settings --bench B)")
         q.add_argument("--dry-run", action="store_true", help="check and preview, write nothing")
         json_opt(q, "what was added")
         data_opt(q)
@@ -231,20 +296,43 @@ def _evaluate_commands(sub) -> None:
         sub, "ledger", "list saved forecasts and score them against today's data",
         "Read every record in the ledger folder (default: forecasts/ beside datasets/, or "
         "$TRACKER_FORECASTS) and check it against the data now: hit (reached inside the 80% interval), miss, "
-        "missed (overdue: the 80% interval has ended, target not reached) or open.",
+        "overdue (the 80% interval has ended, target not reached) or open. Each record's own checksum is verified "
+        "first: an edited or truncated record is listed as FAILED and not scored; records saved before checksums "
+        "existed are 'unsigned'.",
         "tracker ledger\ntracker ledger --json\ntracker forecast --bench gpqa --target 0.9 --save")
-    p.add_argument("--dir", metavar="DIR", help="ledger folder (default: forecasts/)")
+    p.add_argument("--dir", metavar="DIR", help="ledger folder (default: forecasts/ beside the data folder)")
     json_opt(p, "the scored records")
     data_opt(p)
 
 
 # -- dispatch --------------------------------------------------------------------------------
+def _prog(args: argparse.Namespace | None) -> str:
+    """``tracker add score`` for the deepest command the arguments reached (where its help lives)."""
+    parts = ["tracker"]
+    for key in ("command", "what", "kind", "action"):
+        v = getattr(args, key, None) if args is not None else None
+        if isinstance(v, str) and not (key == "what" and parts[-1] == "list") and not (key == "kind" and parts[-1] == "chart"):
+            parts.append(v)
+    return " ".join(parts)
+
+
 def main(argv: list[str] | None = None) -> int:
+    console = argv is None  # run as the tracker command (not called from Python)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    as_json = "--json" in argv or ("--format" in argv and "json" in argv)
+    try:  # Ctrl-C must end any command, even one started with SIGINT ignored (e.g. in the background)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    except ValueError:  # not the main thread (embedded use): leave signals alone
+        pass
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help, --version, or a usage error already printed
-        return int(exc.code or 0)
+        args, extra = parser.parse_known_args(argv)
+        if extra:
+            raise _Usage(f"unrecognized arguments: {' '.join(extra)}", _prog(args))
+    except _Usage as exc:
+        return _error(f"{exc.message}; see '{exc.prog} --help'", 2, as_json)
+    except SystemExit as exc:  # --help or --version printed
+        return int(exc.code or 0) if isinstance(exc.code, int) else 2
     if not args.command:
         parser.print_help()
         return 2
@@ -252,13 +340,35 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return getattr(import_module(module), name)(args)
     except TrackerError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return _error(str(exc), exc.exit_code, as_json)
     except KeyboardInterrupt:
-        print("Error: interrupted", file=sys.stderr)
-        return 130
+        code = _error("interrupted; nothing half-written was left behind", 130, as_json)
+        if console:  # end now: an interrupted DuckDB or vl-convert worker thread must not hold up the exit
+            for stream in (sys.stdout, sys.stderr):
+                try:
+                    stream.flush()
+                except (OSError, ValueError):
+                    pass
+            os._exit(code)
+        return code
     except BrokenPipeError:  # e.g. piped into head
+        try:
+            sys.stdout = open(os.devnull, "w")  # no second error when Python flushes stdout at exit
+        except OSError:
+            pass
         return 0
+    except MemoryError:
+        return _error("out of memory; use fewer resamples (--boot) or a smaller query", 1, as_json)
+    except OSError as exc:  # a file system problem no handler foresaw: still one line
+        if os.environ.get("TRACKER_DEBUG"):
+            raise
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        return _error(f"{exc.strerror or exc}{where}; nothing was changed", 1, as_json)
+    except Exception as exc:  # noqa: BLE001 - a bug: one line and a way to see it, never a raw traceback
+        if os.environ.get("TRACKER_DEBUG"):
+            raise
+        return _error(f"internal error ({type(exc).__name__}: {exc}); please report it with the command line "
+                      "(TRACKER_DEBUG=1 shows the traceback)", 1, as_json)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ def table(
     with_compute: bool = False,
     limit: int | None = None,
 ) -> pl.DataFrame:
-    """Rows of ``benchmarks``, ``models`` or ``scores`` matching the filters."""
+    """Rows of ``benchmarks``, ``models``, ``scores`` or ``settings`` matching the filters."""
     t = tables
     if limit is not None and limit < 1:
         raise UsageError(f"--limit {limit} must be at least 1")
@@ -47,8 +47,14 @@ def table(
             df = df.filter(pl.col("source_kind") == source)
         df = df.join(t.models.select(pl.col("id").alias("model_id"), "name", "organization", "compute_flop"), on="model_id", how="left")
         df = df.select([*SCORE_COLUMNS, "name", "organization", "compute_flop"])
+    elif what == "settings":
+        from tracker.data import settings as settingsmod
+
+        if model or org or with_compute or setting or source:
+            raise UsageError("tracker list settings takes --bench and --limit only")
+        df = settingsmod.table(t, bench)
     else:
-        raise UsageError(f"unknown table {what!r}; use benchmarks, models or scores")
+        raise UsageError(f"unknown table {what!r}; use benchmarks, models, scores or settings")
     if model:
         key = model.lower()
         idcol = "id" if what != "scores" else "model_id"

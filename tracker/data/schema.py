@@ -18,6 +18,8 @@ from tracker.errors import DataError, UsageError
 
 DATAPACKAGE = "datapackage.json"
 TABLES = ("benchmarks", "models", "scores", "model_aliases")
+#: Tables a data folder may declare in its datapackage.json (checked when declared).
+OPTIONAL_TABLES = ("settings",)
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,18 @@ def _load(root: str, mtime_ns: int) -> Package:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise DataError(f"{path}:{exc.lineno}: JSON syntax error ({exc.msg}); fix the file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc}); check the file") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("resources"), list):
+        raise DataError(f"{path}:1: resources: missing or not a list; restore the file from the project's datapackage.json")
+    try:
+        return _package(root, path, doc)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise DataError(f"{path}: a resource is malformed ({type(exc).__name__}: {exc}); "
+                        "restore the file from the project's datapackage.json") from None
+
+
+def _package(root: str, path: Path, doc: dict) -> Package:
     resources = {}
     for r in doc.get("resources", []):
         s = r.get("schema", {})
@@ -98,7 +112,10 @@ def _load(root: str, mtime_ns: int) -> Package:
         for fk in s.get("foreignKeys", []):
             ref = fk["reference"]
             fks.append((fk["fields"], ref["resource"], ref["fields"]))
-        resources[r["name"]] = Resource(
+        name, rpath = str(r["name"]), str(r["path"])
+        if "/" in rpath or "\\" in rpath or not rpath.endswith(".csv") or rpath.startswith("."):
+            raise ValueError(f"resource {name!r} has path {rpath!r}; a table is a .csv file inside the data folder")
+        resources[name] = Resource(
             name=r["name"],
             path=r["path"],
             fields=tuple(_field(f) for f in s.get("fields", [])),
@@ -120,11 +137,10 @@ def load_package(root: str | os.PathLike) -> Package:
 
 
 def default_data_dir() -> Path:
-    """Where the curated data lives: $TRACKER_DATA, ./datasets, or the repository's."""
-    env = os.environ.get("TRACKER_DATA")
-    if env:
-        return Path(env)
-    here = Path.cwd() / "datasets"
-    if (here / DATAPACKAGE).is_file():
-        return here
-    return Path(__file__).resolve().parents[2] / "datasets"
+    """Where the curated data lives: $TRACKER_DATA, the project's datasets/, or the copy shipped with tracker.
+
+    See :mod:`tracker.data.location` for the order and the read-only shipped copy.
+    """
+    from tracker.data.location import find  # a sibling module: no import cycle at load time
+
+    return find().path

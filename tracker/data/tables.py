@@ -50,6 +50,9 @@ class Tables:
     models: pl.DataFrame
     scores: pl.DataFrame
     model_aliases: pl.DataFrame
+    #: The settings vocabulary (``settings.csv``); None for a data folder whose
+    #: datapackage.json does not declare it (made before the vocabulary existed).
+    settings: pl.DataFrame | None = None
 
 
 def _loc(path: Path, line: int, column: str) -> str:
@@ -290,11 +293,61 @@ def _check_cross(pkg: Package, t: dict[str, pl.DataFrame], report: Report) -> No
         nosrc = m.filter(pl.col("compute_flop").is_not_null() & pl.col("compute_source").is_null())
         for (i,) in nosrc.select("_i").iter_rows():
             report.errors.append(f"{_loc(p, i + 2, 'compute_source')} compute is given without a source; name who estimated it (and the snapshot)")
+    if "benchmarks" in t:
+        _check_benchmarks(pkg, t["benchmarks"], report)
+    if "scores" in t and "settings" in t:
+        _check_settings_used(pkg, t["scores"], t["settings"], report)
     if "scores" in t and "benchmarks" in t:
         s = t["scores"].with_row_index("_i").join(t["benchmarks"].select("id", "floor"), left_on="benchmark_id", right_on="id", how="left")
         low = s.filter(pl.col("score") < pl.col("floor"))
         for i, v, f, b in low.select("_i", "score", "floor", "benchmark_id").head(50).iter_rows():
             report.warnings.append(f"{_loc(pkg.path('scores'), i + 2, 'score')} {v:g} is below the chance floor {f:g} of {b}; check it (kept: small models can score below chance)")
+
+
+def _check_benchmarks(pkg: Package, b: pl.DataFrame, report: Report) -> None:
+    """floor < ceiling, and every alias names one benchmark only (an id or another's alias would be ambiguous)."""
+    p = pkg.path("benchmarks")
+    owner: dict[str, tuple[str, int]] = {}
+    for i, r in enumerate(b.select("id", "floor", "ceiling", "aliases").iter_rows(named=True)):
+        if r["floor"] is not None and r["ceiling"] is not None and r["floor"] >= r["ceiling"]:
+            report.errors.append(f"{_loc(p, i + 2, 'floor')} {r['floor']:g} is not below the ceiling {r['ceiling']:g}; "
+                                 "the chance floor must be lower than the highest attainable score")
+        owner.setdefault(r["id"].lower(), (r["id"], i + 2))
+    for i, r in enumerate(b.select("id", "aliases").iter_rows(named=True)):
+        names = [a.strip().lower() for a in (r["aliases"] or "").split(";") if a.strip()]
+        for a in names:
+            other = owner.get(a)
+            if other is not None and other[0] != r["id"]:
+                report.errors.append(f"{_loc(p, i + 2, 'aliases')} {a!r} already names {other[0]} (line {other[1]}); "
+                                     "an alias must name one benchmark only: remove or rename it")
+            else:
+                owner[a] = (r["id"], i + 2)
+
+
+def setting_known(setting: str, known: list[str]) -> bool:
+    """True when ``setting`` equals a vocabulary entry or matches one of its globs (``system: *``)."""
+    import fnmatch
+
+    return any(setting == k or (("*" in k or "?" in k) and fnmatch.fnmatchcase(setting, k)) for k in known)
+
+
+def _check_settings_used(pkg: Package, scores: pl.DataFrame, vocab: pl.DataFrame, report: Report) -> None:
+    """Every score's setting is in its benchmark's vocabulary (settings.csv): a typo is refused, not dropped."""
+    known: dict[str, list[str]] = {}
+    for b, st in vocab.select("benchmark_id", "setting").iter_rows():
+        known.setdefault(b, []).append(st)
+    pairs = scores.with_row_index("_i").group_by("benchmark_id", "setting", maintain_order=True).agg(pl.col("_i").first())
+    n = 0
+    for b, st, i in pairs.iter_rows():
+        if setting_known(st, known.get(b, [])):
+            continue
+        choices = ", ".join(known.get(b, [])[:8]) or "none yet"
+        report.errors.append(
+            f"{_loc(pkg.path('scores'), i + 2, 'setting')} {st!r} is not a known setting of {b} (known: {choices}); "
+            f"fix a typo, or add it on purpose to {pkg.resources['settings'].path} (tracker add score --new-setting)")
+        n += 1
+        if n >= 50:
+            break
 
 
 def validate_dir(root: str | Path, contents: dict[str, bytes] | None = None) -> tuple[Report, Tables | None]:
@@ -327,7 +380,7 @@ def validate_dir(root: str | Path, contents: dict[str, bytes] | None = None) -> 
     _check_cross(pkg, typed, report)
     if report.errors or len(typed) != len(pkg.resources):
         return report, None
-    return report, Tables(package=pkg, **{k: typed[k] for k in TABLES})
+    return report, Tables(package=pkg, **{k: typed[k] for k in TABLES}, settings=typed.get("settings"))
 
 
 def load(root: str | Path) -> Tables:

@@ -35,10 +35,9 @@ from tracker.data.catalog import Benchmark
 from tracker.data.select import Reached, Selection, first_reached, select
 from tracker.data.store import Store
 from tracker.errors import FitError, UsageError
-from tracker.fit.resample import DEFAULT_N_BOOT, DEFAULT_SEED, Interval, interval
+from tracker.fit.resample import DEFAULT_N_BOOT, DEFAULT_SEED, Interval, interval, quantiles_with_inf
 from tracker.fit.sigmoid import SigmoidFit
-from tracker.fit.trend import Trend, year_to_iso
-from tracker.fit.trend import decimal_year
+from tracker.fit.trend import Trend, decimal_year, year_to_iso
 from tracker.forecast import methods as m
 from tracker.forecast.details import FanPoint, compute_detail, predictive_detail
 from tracker.forecast.summary import (BestSoFar, Freshness, TrackRecord, best_so_far, compute_flag, freshness,
@@ -49,6 +48,9 @@ DEFAULT_TREND_SINCE = dt.date(2018, 1, 1)
 DEFAULT_METHOD = "predictive"
 #: Fewest resamples a forecast accepts: the 95% interval's ends need them.
 MIN_BOOT = 100
+#: Most resamples a forecast accepts: 20,000 pin the 95% ends to about +-0.2
+#: percentile points; more only costs time and memory (1e6 took 58 s and 3 GB).
+MAX_BOOT = 20_000
 MIN_FIT_POINTS = 3
 #: A series whose newest known score is more than this many days before the as-of date is stale: the
 #: forecast starts from that score's date (what happened since is not in the data), not from the as-of date.
@@ -279,23 +281,52 @@ def series_end(rows: pl.DataFrame, as_of: dt.date) -> dt.date:
     return as_of if (as_of - newest).days <= STALE_GAP_DAYS else newest
 
 
+def _n(k: int, word: str) -> str:
+    """``1 model``, ``2 models``."""
+    return f"{k} {word}{'' if k == 1 else 's'}"
+
+
+def _date_curve(f: m.MethodFit, floor: float, ceiling: float, y0: float, y1: float, n: int = CURVE_POINTS) -> dict:
+    """Pointwise median and 80% band of a fitted curve in time (the date method), for charts.
+
+    Read off the bootstrap draws of the year each score level is reached: every
+    resampled curve rises, so the 10th percentile of the year a level is
+    reached is where the 90th percentile curve crosses it (and vice versa).
+    """
+    span = ceiling - floor
+    levels = np.linspace(floor + 0.004 * span, ceiling - 0.004 * span, 80)
+    q = np.array([quantiles_with_inf(f.draws(float(v)), (0.9, 0.5, 0.1)) for v in levels])  # years, per level
+    q = np.maximum.accumulate(q, axis=0)  # higher levels are never reached earlier
+    ts = np.linspace(y0, y1, n)
+    out = {"year": ts.tolist()}
+    for col, name in enumerate(("lo80", "median", "hi80")):
+        yr = q[:, col]
+        ok = np.isfinite(yr)
+        if ok.sum() < 2:
+            out[name] = [floor] * n
+            continue
+        top = levels[ok][-1] if not ok.all() else ceiling
+        out[name] = np.interp(ts, yr[ok], levels[ok], left=floor, right=top).tolist()
+    return out
+
+
 def _check_enough(benchmark: Benchmark, method: str, sel: Selection, front: pl.DataFrame, as_of: dt.date,
                   trend_since: dt.date) -> None:
     """Refuse, with what to try instead, when the method has too little data."""
     if method == "compute":
         if sel.fit_rows.height < MIN_FIT_POINTS:
             raise FitError(
-                f"{benchmark.name}: only {sel.fit_rows.height} models with a comparable score and a compute estimate "
+                f"{benchmark.name}: only {_n(sel.fit_rows.height, 'model')} with a comparable score and a compute estimate "
                 f"as of {as_of} ({sel.rows.height} scored, {sel.n_no_compute} without compute, "
                 f"{sel.n_imputed_excluded} imputed excluded); the compute fit needs at least 3: try --method date "
                 "(needs no compute), --source any or --include-imputed")
         if front.height < MIN_FIT_POINTS:
-            raise FitError(f"only {front.height} frontier models with compute between {trend_since} and {as_of}; "
+            raise FitError(f"only {_n(front.height, 'frontier model')} with compute between {trend_since} and {as_of}; "
                            "the trend needs at least 3: use an earlier --trend-since")
         return
     need = sel.fit_rows if method == "compute+date" else sel.rows
     if need.height < MIN_FIT_POINTS:
-        raise FitError(f"{benchmark.name}: only {need.height} usable models as of {as_of} for the {method} method; "
+        raise FitError(f"{benchmark.name}: only {_n(need.height, 'usable model')} as of {as_of} for the {method} method; "
                        "try --method date, --source any or a later --as-of")
 
 
@@ -329,6 +360,8 @@ def forecast(
     check_target(benchmark, target, ceiling)
     if n_boot < MIN_BOOT:
         raise UsageError(f"--boot {n_boot} is too few resamples for 95% intervals; use at least {MIN_BOOT} (default {DEFAULT_BOOT})")
+    if n_boot > MAX_BOOT:
+        raise UsageError(f"--boot {n_boot} is more resamples than {MAX_BOOT}; more only costs time and memory")
     today = dt.date.today()
     as_of = as_of or today
     sel = select(store, benchmark, as_of=as_of, source=source, settings=settings, include_imputed=include_imputed)
@@ -376,6 +409,9 @@ def forecast(
     end_year = float(decimal_year(np.datetime64(data_end)))
     others = side_by_side(sel, front, target, ceiling=ceiling, as_of=data_end, seed=seed, skip=method,
                           reached=reached is not None, end_year=end_year) if side else ()
+    if method == "date" and side:  # the fit chart of the date method draws this curve (score against time)
+        first = float(decimal_year(np.datetime64(min(rows["release_date"].min(), data_end))))
+        extra["curve"] = _date_curve(f, f.params.get("floor", benchmark.floor), ceiling, first - 0.5, end_year + 6)
     year = interval(f.draws(target))
     flags = year_flags(year.median, year.lo80, reached=reached is not None, data_end_year=end_year, n=f.n)
     if method == "compute":

@@ -1,11 +1,20 @@
 """Saved forecasts: a write-once public record, scored against today's data.
 
-``save`` writes one JSON file per forecast to the ledger folder (default
-``forecasts/`` beside ``datasets/``; ``$TRACKER_FORECASTS`` overrides it), named
-``<made_on>_<benchmark>_<target>_<method>.json`` and created exclusively: an
-existing record is never overwritten (the file name gets ``-2``, ``-3`` ...).
-Each record holds the inputs, the sha256 of every data file, the method, its
-parameters and intervals, the tool version, the seed and the date made.
+``save`` writes one JSON file per forecast to the ledger folder (``--ledger-dir``,
+``$TRACKER_FORECASTS``, else ``forecasts/`` beside the data folder in use: see
+``tracker.data.location``), named ``<made_on>_<benchmark>_<target>_<method>.json``.
+The record is written to a temporary file, flushed to disk, then hard-linked
+to its name, which fails if the name exists: a record appears whole or not at
+all (a full disk leaves nothing behind) and is never overwritten (the file
+name gets ``-2``, ``-3`` ...). Each record holds the inputs, the sha256 of
+every data file, the method, its parameters and intervals, the tool version,
+the seed, the date made, and ``record_sha256``: the sha256 of the record's own
+canonical JSON without that field (``canonical``), so an edit or a truncation
+is caught by ``verify``. Git history stays the audit trail of the folder.
+
+Records of format 1 (before checksums, e.g. the ones saved on 2026-11-22) carry
+no checksum: they are read as "unsigned", scored, and marked so; a record of
+format 2 or later without a valid checksum fails the check and is not scored.
 
 ``score`` re-reads every record and checks it against the data as they are
 now: resolved (the first model to reach the target, the error of the median in
@@ -24,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker._version import __version__
+from tracker.data import location
 from tracker.data.catalog import resolve_benchmark
 from tracker.data.schema import default_data_dir
 from tracker.data.select import first_reached, select
@@ -32,20 +42,89 @@ from tracker.data.tables import load
 from tracker.errors import UsageError
 from tracker.forecast.backtest import benchmark_truth
 
-FORMAT = 1
-DATA_FILES = ("benchmarks.csv", "models.csv", "scores.csv", "model_aliases.csv", "datapackage.json")
+FORMAT = 2  # 2: records carry record_sha256; 1: the first records, unsigned
+CHECKSUM = "record_sha256"
+DATA_FILES = ("benchmarks.csv", "models.csv", "scores.csv", "model_aliases.csv", "settings.csv", "datapackage.json")
+#: How a record checks out (``Scored.check``).
+CHECK_OK, CHECK_UNSIGNED, CHECK_FAILED = "ok", "unsigned", "FAILED"
 
 
-def default_dir() -> Path:
-    env = os.environ.get("TRACKER_FORECASTS")
-    if env:
-        return Path(env)
-    return Path(default_data_dir()).resolve().parent / "forecasts"
+def default_dir(data: str | Path | None = None) -> Path:
+    """The ledger folder for the data folder ``data`` (see ``tracker.data.location.ledger``)."""
+    return location.ledger(None, data).path
 
 
 def data_hashes(data_dir: str | Path | None = None) -> dict[str, str]:
     root = Path(data_dir or default_data_dir())
     return {name: hashlib.sha256((root / name).read_bytes()).hexdigest() for name in DATA_FILES if (root / name).exists()}
+
+
+def canonical(rec: dict) -> bytes:
+    """The bytes the checksum covers: the record without ``record_sha256``, keys sorted, no spaces."""
+    body = {k: v for k, v in rec.items() if k != CHECKSUM}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def sign(rec: dict) -> dict:
+    """``rec`` with its ``record_sha256``."""
+    return {**rec, CHECKSUM: hashlib.sha256(canonical(rec)).hexdigest()}
+
+
+def verify(text: str) -> tuple[str, dict | None, str]:
+    """Check a record's text: (``CHECK_*``, the record or None, why it failed).
+
+    Catches truncation (not JSON), edits (checksum differs) and a stripped
+    checksum on a format that has one.
+    """
+    try:
+        rec = json.loads(text)
+    except ValueError as exc:
+        return CHECK_FAILED, None, f"not valid JSON ({exc.msg} at line {exc.lineno}): truncated or damaged"
+    if not isinstance(rec, dict) or not isinstance(rec.get("forecast"), dict):
+        return CHECK_FAILED, None, "not a tracker forecast record"
+    given = rec.get(CHECKSUM)
+    fmt = rec.get("format")
+    if given is None:
+        if fmt == 1:
+            return CHECK_UNSIGNED, rec, "format 1: saved before records carried a checksum"
+        return CHECK_FAILED, rec, f"format {fmt!r} record without its {CHECKSUM}: stripped or damaged"
+    try:
+        actual = hashlib.sha256(canonical(rec)).hexdigest()
+    except (TypeError, ValueError):
+        return CHECK_FAILED, rec, "holds values no record can hold"
+    if actual != given:
+        return CHECK_FAILED, rec, "its content does not match its checksum: edited after it was saved"
+    return CHECK_OK, rec, ""
+
+
+def write_once(path: Path, content: bytes) -> bool:
+    """Create ``path`` with ``content`` atomically, never replacing a file; False if ``path`` exists.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk,
+    and the temporary file is hard-linked to ``path`` (which fails if it
+    exists). A failure (full disk, Ctrl-C) removes the temporary file: the
+    folder is as it was.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            view = memoryview(content)
+            while view:
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
 
 
 def record(fc, inputs: dict, data_dir: str | Path | None = None) -> dict:
@@ -67,19 +146,27 @@ def record(fc, inputs: dict, data_dir: str | Path | None = None) -> dict:
 
 
 def save(fc, inputs: dict, *, folder: str | Path | None = None, data_dir: str | Path | None = None) -> Path:
-    """Write the record once; returns its path (never overwrites)."""
-    folder = Path(folder or default_dir())
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write the signed record once, atomically; returns its path (never overwrites).
+
+    The folder is ``folder``, else the ledger of ``data_dir`` (never the
+    repository's when another data folder is given); the ledger shipped with
+    tracker is read only.
+    """
+    loc = location.ledger(folder, data_dir)
+    if loc.read_only:
+        raise UsageError(f"cannot save: the ledger shipped with tracker ({loc.path}) is read only; pass --ledger-dir DIR, "
+                         f"or {location.INIT_HINT}")
+    folder = loc.path
     stem = f"{fc.made_on.isoformat()}_{fc.benchmark.id}_{fc.target:g}_{fc.method.replace('+', '-')}"
-    text = json.dumps(record(fc, inputs, data_dir), indent=1, sort_keys=False) + "\n"
-    for k in range(1, 1000):
-        path = folder / (stem + ("" if k == 1 else f"-{k}") + ".json")
-        try:
-            with open(path, "x", encoding="utf-8") as fh:  # exclusive create: write-once
-                fh.write(text)
-            return path
-        except FileExistsError:
-            continue
+    text = (json.dumps(sign(record(fc, inputs, data_dir)), indent=1, sort_keys=False, allow_nan=False) + "\n").encode("utf-8")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for k in range(1, 1000):
+            path = folder / (stem + ("" if k == 1 else f"-{k}") + ".json")
+            if not path.exists() and write_once(path, text):
+                return path
+    except OSError as exc:
+        raise UsageError(f"cannot save the forecast in {folder}: {exc.strerror or exc}; nothing was written") from None
     raise UsageError(f"too many records named {stem}* in {folder}; remove stale ones by hand")
 
 
@@ -93,11 +180,13 @@ class Scored:
     median: str | None  # forecast date (median)
     lo80: str | None
     hi80: str | None
-    status: str  # hit, miss, open, missed (overdue), unresolvable, reached before its data
+    status: str  # hit, miss, open, overdue, unresolvable, reached before, or not scored (check FAILED)
     actual: str | None  # date first reached, if it was
     actual_model: str | None
     error_months: float | None
     data_changed: bool  # the data files differ from those the forecast saw
+    check: str = CHECK_OK  # the record's own checksum: ok, unsigned (format 1) or FAILED
+    problem: str = ""  # why the check failed, or why the record is unsigned
     data_end: str | None = None  # the record's data vintage, the date it is scored from
     truth_cutoff: str | None = None  # the newest date the benchmark's scores are known to now
 
@@ -107,62 +196,95 @@ def _d(s: str | None) -> dt.date | None:
 
 
 def score(folder: str | Path | None = None, *, data: str | Path | None = None) -> list[Scored]:
-    """Every saved record in ``folder``, scored against the data as they are now.
+    """Every saved record in ``folder``, verified (``verify``) and scored against the data as they are now.
 
-    The crossing event is ``tracker.data.select.first_reached`` (the one every
-    command uses). A record is scored against its own data vintage (the date
-    its data ended, not the day it was saved): an event after that date
-    resolves it (hit: inside its 80% interval); an event on or before it means
-    the record's own data already held the crossing (``reached before its
-    data``, not scored). Without an event, a record whose 80% interval ended
-    before the benchmark's truth cutoff (the newest date its scores became
-    known) is overdue, one on a series that stopped is unresolvable, the
-    rest are open.
+    A record that fails its check is listed with status "not scored" and the
+    reason; it never stops the others from being scored. The crossing event is
+    ``tracker.data.select.first_reached`` (the one every command uses). A
+    record is scored from its own data vintage (the date its data ended, not
+    the day it was saved): an event after that date resolves it (hit: inside
+    its 80% interval); an event on or before it means the record's own data
+    already held the crossing ("reached before", not scored). Without an event,
+    a record whose 80% interval ended before the benchmark's truth cutoff (the
+    newest date its scores became known) is overdue, one on a series that
+    stopped is unresolvable, the rest are open.
     """
-    folder = Path(folder or default_dir())
+    folder = location.ledger(folder, data).path
     files = sorted(folder.glob("*.json")) if folder.is_dir() else []
-    tables = load(data or default_data_dir())
-    hashes = data_hashes(data)
+    root = location.find(data).path
+    tables = load(root)
+    hashes = data_hashes(root)
     out = []
     with Store(tables) as store:
         last = store.last_data_date()
         for path in files:
             try:
-                rec = json.loads(path.read_text(encoding="utf-8"))
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                out.append(_unscored(path, None, f"cannot be read ({getattr(exc, 'strerror', None) or exc})"))
+                continue
+            check, rec, why = verify(text)
+            if check == CHECK_FAILED or rec is None:
+                out.append(_unscored(path, rec, why))
+                continue
+            try:
                 fc = rec["forecast"]
                 b = resolve_benchmark(tables, rec["benchmark"])
-            except (OSError, ValueError, KeyError) as exc:
-                raise UsageError(f"{path}: not a tracker forecast record ({exc}); move it out of {folder}") from None
-            inp = rec.get("inputs", {})
-            truth = select(store, b, as_of=last, source=inp.get("source"), settings=inp.get("settings"),
-                           include_imputed=bool(inp.get("include_imputed")))
+                target = float(rec["target"])
+                made = _d(rec["made_on"])
+                yd = fc.get("year_dates") or {}
+                med, lo, hi = _d(yd.get("median")), _d(yd.get("lo80")), _d(yd.get("hi80"))
+                if made is None:
+                    raise ValueError("no made_on date")
+                # Format 1 records did not store their data's end: it was no later than the day they were
+                # made, and no later than the data's end now.
+                vintage = _d(fc.get("data_end")) or min(made, last)
+            except (KeyError, TypeError, ValueError, AttributeError, UsageError) as exc:
+                out.append(_unscored(path, rec, f"not a tracker forecast record ({exc})"))
+                continue
+            inp = rec.get("inputs") or {}
+            try:
+                truth = select(store, b, as_of=last, source=inp.get("source"), settings=inp.get("settings"),
+                               include_imputed=bool(inp.get("include_imputed")))
+            except (UsageError, TypeError, ValueError) as exc:
+                out.append(_unscored(path, rec, f"its inputs cannot be replayed ({exc})"))
+                continue
             _rows, cutoff, stale = benchmark_truth(truth.rows, last)
-            hit = first_reached(truth.rows, rec["target"])
-            yd = fc.get("year_dates") or {}
-            med, lo, hi = _d(yd.get("median")), _d(yd.get("lo80")), _d(yd.get("hi80"))
-            made = _d(rec["made_on"])
-            # Legacy records (format 1) did not store their data's end: their data ended no later than the
-            # day they were made, and no later than the data's end today.
-            vintage = _d(fc.get("data_end")) or min(made, last)
+            hit = first_reached(truth.rows, target)
             err = None
             if hit and hit.date > vintage:
                 err = None if med is None else (med - hit.date).days / 30.4375
                 inside = (lo is not None and lo <= hit.date) and (hi is None or hit.date <= hi)
                 status = "hit" if inside else "miss"
             elif hit:
-                status = "reached before its data"
+                status = "reached before"
             elif stale:
                 status = "unresolvable"
             elif hi is not None and hi < cutoff:
-                status = "missed (overdue)"
+                status = "overdue"
             else:
                 status = "open"
             out.append(Scored(
-                path=path.name, made_on=rec["made_on"], benchmark=b.id, target=rec["target"], method=rec["method"],
+                path=path.name, made_on=rec["made_on"], benchmark=b.id, target=target, method=str(rec.get("method")),
                 median=yd.get("median"), lo80=yd.get("lo80"), hi80=yd.get("hi80"), status=status,
                 actual=hit.date.isoformat() if hit else None, actual_model=hit.model_name if hit else None,
                 error_months=None if err is None or not math.isfinite(err) else round(err, 1),
-                data_changed=hashes != rec.get("data_sha256"), data_end=vintage.isoformat(),
-                truth_cutoff=cutoff.isoformat(),
+                data_changed=hashes != rec.get("data_sha256"), check=check, problem=why,
+                data_end=vintage.isoformat(), truth_cutoff=cutoff.isoformat(),
             ))
     return out
+
+
+def _unscored(path: Path, rec: dict | None, why: str) -> Scored:
+    """A record that failed its check: listed, never scored."""
+    rec = rec if isinstance(rec, dict) else {}
+
+    def text(key: str) -> str:
+        v = rec.get(key)
+        return v if isinstance(v, str) else "?"
+
+    target = rec.get("target")
+    return Scored(path=path.name, made_on=text("made_on"), benchmark=text("benchmark"),
+                  target=float(target) if isinstance(target, (int, float)) else float("nan"), method=text("method"),
+                  median=None, lo80=None, hi80=None, status="not scored", actual=None, actual_model=None,
+                  error_months=None, data_changed=False, check=CHECK_FAILED, problem=why)

@@ -48,9 +48,10 @@ SORT_KEYS = {
     "models": ("id",),
     "model_aliases": ("source", "external_id"),
     "scores": ("benchmark_id", "date_reported", "model_id", "setting", "effort", "model_version", "source_name"),
+    "settings": ("benchmark_id", "setting"),
 }
 # Referenced tables first: a crash between two renames leaves no dangling id.
-WRITE_ORDER = ("benchmarks", "models", "model_aliases", "scores")
+WRITE_ORDER = ("benchmarks", "models", "model_aliases", "settings", "scores")
 
 
 @dataclass(frozen=True)
@@ -135,16 +136,51 @@ class Result:
 # --------------------------------------------------------------------------
 
 
+#: Seconds a writer waits for the lock before giving up ($TRACKER_LOCK_TIMEOUT overrides).
+LOCK_TIMEOUT = 60.0
+LOCK_POLL = 0.05
+#: Called once with a message when a writer has to wait for the lock (the CLI prints it on stderr).
+on_wait: Callable[[str], None] | None = None
+
+
+def _lock_timeout() -> float:
+    try:
+        return max(0.0, float(os.environ.get("TRACKER_LOCK_TIMEOUT", LOCK_TIMEOUT)))
+    except ValueError:
+        return LOCK_TIMEOUT
+
+
 @contextmanager
-def locked(root: str | os.PathLike) -> Iterator[None]:
-    """Hold an exclusive lock on the data folder ``root`` (blocks while another writer holds it)."""
+def locked(root: str | os.PathLike, timeout: float | None = None) -> Iterator[None]:
+    """Hold an exclusive lock on the data folder ``root``.
+
+    While another writer holds it, says so once (``on_wait``) and polls, so
+    Ctrl-C ends the wait at once; after ``timeout`` seconds (default
+    ``$TRACKER_LOCK_TIMEOUT`` or 60) it gives up with ``ConflictError``.
+    """
+    import time
+
     path = Path(root) / LOCK_NAME
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise UsageError(f"{path}: cannot create the lock file ({exc.strerror}); is the data folder writable?") from None
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        limit = _lock_timeout() if timeout is None else timeout
+        start = time.monotonic()
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() - start >= limit:
+                    raise ConflictError(f"{path}: another tracker add or import held the lock for {limit:g} s; "
+                                        "nothing written. Try again when it is done (TRACKER_LOCK_TIMEOUT sets the wait)") from None
+                if not told and on_wait is not None:
+                    on_wait(f"waiting for {path}: another tracker add or import is writing (up to {limit:g} s; Ctrl-C stops)")
+                told = True
+                time.sleep(LOCK_POLL)
         yield
     finally:
         os.close(fd)  # closing releases the lock

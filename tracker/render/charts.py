@@ -63,6 +63,23 @@ def _capped(year: float | None, horizon: float) -> str:
     return _month(year) if year is not None and year <= horizon else f"after {int(horizon)}"
 
 
+def _interval(lo: float | None, hi: float | None, horizon: float) -> str:
+    """An 80% date interval in words, honest at both ends.
+
+    ``hi`` None means some resamples never reach the target (open-ended);
+    an end beyond the axis is "after <year>"; an interval wholly beyond it
+    is "after <year>" alone (never "Jul 2098 to after 2031").
+    """
+    if lo is not None and lo > horizon:
+        return f"after {int(horizon)}"
+    end = "never (open-ended)" if hi is None else _capped(hi, horizon)
+    return f"{_month(lo)} to {end}"
+
+
+def _n(k: int, word: str) -> str:
+    return f"{k} {word}{'' if k == 1 else 's'}"
+
+
 def _pct(x: float) -> str:
     return f"{x:.0%}" if abs(x * 100 - round(x * 100)) < 1e-9 else f"{x:.1%}"
 
@@ -113,16 +130,17 @@ def caption(fc: Forecast, kind: str) -> list[str]:
         data = (f"Training compute of {fp.height} frontier models"
                 + (f": {_sources(src)}" if src else " (estimates as curated in models.csv)") + ".")
     else:
-        pts = fc.points if kind == "progress" else fc.points.filter(pl.col("in_fit"))
+        pts = fc.points if kind in ("progress", "date") else fc.points.filter(pl.col("in_fit"))
         data = f"{fc.benchmark.name} scores of {pts.height} models: {_sources(pts['source_name'].to_list())}."
         if kind == "fit" and fc.points.filter(~pl.col("in_fit") & pl.col("log10_compute").is_not_null()).height:
             data += " Hollow circles: compute imputed from benchmark scores, left out of the fit."
-    if fc.trend is not None:
-        method = (f"Fit: quasi-binomial sigmoid in log10 training compute on {fc.data.n_fit} models "
+    if fc.method == "compute" and fc.trend is not None:
+        method = (f"Fit: quasi-binomial sigmoid in log10 training compute on {_n(fc.data.n_fit, 'model')} "
                   f"(floor {fc.benchmark.floor:g}), {fc.n_boot:,} bootstrap resamples; "
-                  f"trend: least squares of log10 FLOP on date over {fc.trend.n} frontier models.")
+                  f"trend: least squares of log10 FLOP on date over {_n(fc.trend.n, 'frontier model')}.")
     else:
-        method = f"Forecast: {fc.label}, {fc.n_boot:,} draws."
+        method = (f"Forecast: {fc.label}, on {_n(fc.n_points, 'data point')} (floor {fc.benchmark.floor:g}), "
+                  f"{fc.n_boot:,} draws.")
     made = f"Method '{fc.method}', made {fc.made_on.isoformat()} with data as of {fc.as_of.isoformat()} by tracker."
     return textwrap.wrap(f"{data} {method} {made}", CAPTION_CHARS)
 
@@ -161,10 +179,57 @@ def _need(n: int, what: str, fc: Forecast, fix: str) -> None:
         raise FitError(f"{fc.benchmark.name}: only {n} {what}; a chart needs at least {MIN_POINTS}: {fix}")
 
 
+def _notable(fc: Forecast, pts: pl.DataFrame, labels: list[str] | None) -> pl.DataFrame:
+    """The models to name on a chart: ``labels`` (ids or names) if given, else the first to reach the
+    target and the last three state-of-the-art records."""
+    if labels:
+        keys = [k.strip().lower() for k in labels if k and k.strip()]
+        hit = pts.filter(pl.col("model_id").str.to_lowercase().is_in(keys) | pl.col("model_name").str.to_lowercase().is_in(keys))
+        missing = [k for k in keys if k not in set(hit["model_id"].str.to_lowercase().to_list())
+                   | set(hit["model_name"].str.to_lowercase().to_list())]
+        if missing:
+            raise UsageError(f"--label {missing[0]!r} names no model in this chart; use a model id or name it shows "
+                             "(tracker list scores --bench ...)")
+        return hit
+    names = set(state_of_the_art(pts).tail(3)["model_id"].to_list()) if pts.height else set()
+    if fc.reached is not None:
+        names.add(fc.reached.model_id)
+    return pts.filter(pl.col("model_id").is_in(list(names)))
+
+
+def _label_layer(rows: list[dict], x: alt.X, y: str = "score:Q") -> list:
+    """Model names next to their points (with a white halo added by ``_halo``)."""
+    if not rows:
+        return []
+    return [alt.Chart(alt.Data(values=rows), name="labels").mark_text(
+        align="left", baseline="middle", dx=7, dy=-7, fontSize=11, color=theme.INK).encode(x=x, y=y, text="model_name:N")]
+
+
+def _today_layer(fc: Forecast, scale: alt.Scale, field: str = "release_date") -> list:
+    """A vertical line at the forecast's "now" (today, or its --as-of date), labelled."""
+    label = "today" if fc.as_of == fc.made_on else f"as of {fc.as_of.isoformat()}"
+    row = {field: fc.as_of.isoformat(), "label": label}
+    d = alt.Data(values=[row])
+    return [
+        alt.Chart(d, name="today").mark_rule(color=theme.CONTEXT, strokeDash=[1, 3], strokeWidth=1.2).encode(
+            x=alt.X(f"{field}:T", scale=scale)),
+        alt.Chart(d, name="today_label").mark_text(align="left", baseline="top", dx=3, y=2, color=theme.CONTEXT,
+                                                   fontSize=11).encode(x=alt.X(f"{field}:T", scale=scale), text="label:N"),
+    ]
+
+
 # -- fit -------------------------------------------------------------------------------
 def fit_chart(fc: Forecast, *, title: str | None = None, subtitle: str | None = None,
-              width: int | None = None) -> alt.VConcatChart:
-    """Score against training compute with the fitted sigmoid, its band and the crossing."""
+              width: int | None = None, labels: list[str] | None = None) -> alt.VConcatChart:
+    """Score against training compute with the fitted sigmoid, its band and the crossing.
+
+    For ``--method date`` the fit is in release date: ``date_fit_chart``.
+    """
+    if fc.method == "date":
+        return date_fit_chart(fc, title=title, subtitle=subtitle, width=width, labels=labels)
+    if fc.method != "compute" or fc.curve is None or "log10_compute" not in fc.curve:
+        raise UsageError(f"the fit chart draws --method compute or --method date, not {fc.method}; "
+                         "draw the progress chart for it")
     b = fc.benchmark
     pts = fc.points.filter(pl.col("log10_compute").is_not_null())
     _need(pts.filter(pl.col("in_fit")).height, "models with a score and a compute estimate", fc,
@@ -207,6 +272,17 @@ def fit_chart(fc: Forecast, *, title: str | None = None, subtitle: str | None = 
             shape="circle", filled=False, color=theme.CONTEXT, opacity=0.7, size=40).encode(
             x=x, y="score:Q", tooltip=tooltip + [alt.Tooltip("status:N")]))
     layers += _hlines(fc, "compute_flop", 10.0 ** (lo + 0.05))
+    if fc.frontier_max_log10_compute is not None and lo <= fc.frontier_max_log10_compute <= hi:
+        now = {"compute_flop": 10.0 ** fc.frontier_max_log10_compute,
+               "label": "largest model today" if fc.as_of == fc.made_on else f"largest model by {fc.as_of}"}
+        layers += [
+            alt.Chart(alt.Data(values=[now]), name="today").mark_rule(color=theme.CONTEXT, strokeDash=[1, 3],
+                                                                     strokeWidth=1.2).encode(x="compute_flop:Q"),
+            alt.Chart(alt.Data(values=[now]), name="today_label").mark_text(
+                align="right", baseline="top", dx=-3, y=2, color=theme.CONTEXT, fontSize=11).encode(
+                x="compute_flop:Q", text="label:N"),
+        ]
+    layers += _label_layer(_rows(_notable(fc, pts.filter(pl.col("in_fit")), labels), cols), x)
     layers += _crossing(fc, lo, hi)
     if fc.reached is not None:
         r = pts.filter(pl.col("model_name") == fc.reached.model_name)
@@ -215,7 +291,8 @@ def fit_chart(fc: Forecast, *, title: str | None = None, subtitle: str | None = 
                 shape="circle", filled=False, size=260, strokeWidth=2, color=theme.TARGET).encode(
                 x=x, y="score:Q", tooltip=tooltip))
     n = fc.log10_compute
-    upper = flop(n.hi80) if n.hi80 is not None and n.hi80 <= hi else f"beyond {flop(math.floor(hi))}"
+    upper = ("never (open-ended)" if n.hi80 is None else flop(n.hi80) if n.hi80 <= hi
+             else f"beyond {flop(math.floor(hi))}")
     sub = (f"{_pct(fc.target)} needs about {flop(n.median)} FLOP (80% interval {flop(n.lo80)} to {upper}); "
            f"sigmoid fit to {fc.data.n_fit} models, band: 80% of bootstrap fits" + _caveats(fc))
     return _finish(alt.layer(*layers), fc, "fit", title, subtitle,
@@ -263,7 +340,9 @@ def _crossing(fc: Forecast, lo: float, hi: float) -> list:
 
     row = {"y": fc.target, "median": 10.0 ** clip(n.median, hi), "lo80": 10.0 ** clip(n.lo80, lo),
            "hi80": 10.0 ** clip(n.hi80, hi), "lo95": 10.0 ** clip(n.lo95, lo), "hi95": 10.0 ** clip(n.hi95, hi),
-           "label": f"{flop(n.median)} FLOP" + (" (interval open-ended)" if n.hi95 is None or n.hi95 > hi else "")}
+           "label": f"{flop(n.median)} FLOP" + (" (80% interval open-ended)" if n.hi80 is None else
+                                                 " (95% interval open-ended)" if n.hi95 is None else
+                                                 " (95% interval runs past the axis)" if n.hi95 > hi else "")}
     data = alt.Data(values=[row])
     x = alt.X("lo95:Q")
     return [
@@ -282,7 +361,7 @@ def _crossing(fc: Forecast, lo: float, hi: float) -> list:
 
 # -- progress ---------------------------------------------------------------------------
 def progress_chart(fc: Forecast, *, title: str | None = None, subtitle: str | None = None,
-                   width: int | None = None) -> alt.VConcatChart:
+                   width: int | None = None, labels: list[str] | None = None) -> alt.VConcatChart:
     """Score against release date: all models faint, the state of the art bold, the forecast date band."""
     b = fc.benchmark
     pts = fc.points
@@ -330,6 +409,8 @@ def progress_chart(fc: Forecast, *, title: str | None = None, subtitle: str | No
             filled=True, color=theme.INK, size=44).encode(x=x, y="score:Q", tooltip=tooltip),
     ]
     layers += _hlines(fc, "release_date", (first - dt.timedelta(days=45)).isoformat())
+    layers += _today_layer(fc, xscale)
+    layers += _label_layer(_rows(_notable(fc, pts, labels), cols), x)
     if y.median is not None:
         lbl = f"forecast {_month(y.median)}"
         layers += [
@@ -341,19 +422,22 @@ def progress_chart(fc: Forecast, *, title: str | None = None, subtitle: str | No
         ]
     if fc.reached is not None:
         r = fc.reached
-        sub = (f"Reached {_pct(fc.target)} with {r.model_name} ({r.date.isoformat()}); the compute forecast "
-               f"made today says {_month(y.median)} (80%: {_month(y.lo80)} to {_capped(y.hi80, horizon)})")
+        sub = (f"Reached {_pct(fc.target)} with {r.model_name} ({r.date.isoformat()}); the {fc.method} forecast "
+               f"made today says {_month(y.median)} (80%: {_interval(y.lo80, y.hi80, horizon)})")
     else:
-        sub = (f"Forecast to reach {_pct(fc.target)}: {_month(y.median)} (80% interval {_month(y.lo80)} to "
-               f"{_capped(y.hi80, horizon)}); shaded: 80% and 95% intervals" + _caveats(fc))
+        sub = (f"Forecast to reach {_pct(fc.target)}: {_month(y.median)} (80% interval "
+               f"{_interval(y.lo80, y.hi80, horizon)}); shaded: 80% and 95% intervals" + _caveats(fc))
     return _finish(alt.layer(*layers), fc, "progress", title, subtitle,
                    f"{b.name}: the state of the art over time", sub, width)
 
 
 # -- compute ----------------------------------------------------------------------------
 def compute_chart(fc: Forecast, *, title: str | None = None, subtitle: str | None = None,
-                  width: int | None = None) -> alt.VConcatChart:
+                  width: int | None = None, labels: list[str] | None = None) -> alt.VConcatChart:
     """Frontier training compute against date, the trend, its projection and the compute needed."""
+    if fc.method != "compute" or fc.frontier_points is None or fc.trend is None:
+        raise UsageError(f"the compute chart draws the compute method's trend, not --method {fc.method}; "
+                         "use --method compute, or draw the progress chart")
     fp = fc.frontier_points.filter(pl.col("log10_compute").is_not_null())
     _need(fp.height, "frontier models with a compute estimate", fc, "use an earlier --trend-since")
     tr, n, y = fc.trend, fc.log10_compute, fc.year
@@ -403,6 +487,7 @@ def compute_chart(fc: Forecast, *, title: str | None = None, subtitle: str | Non
         alt.Chart(alt.Data(values=trend_rows(start_y, last_y)), name="trend").mark_line(
             color=theme.FIT, strokeWidth=2.5).encode(x=x, y=yq),
     ]
+    layers += _today_layer(fc, xscale)
     if proj_end > last_y:
         layers.append(alt.Chart(alt.Data(values=trend_rows(last_y, proj_end)), name="projection").mark_line(
             color=theme.FIT, strokeWidth=2.5, strokeDash=[6, 4]).encode(x=x, y=yq))
@@ -424,9 +509,81 @@ def compute_chart(fc: Forecast, *, title: str | None = None, subtitle: str | Non
     sub = (f"Frontier compute grows x{tr.growth_per_year:.1f} a year (doubling every "
            f"{12 * tr.doubling_time_years:.1f} months); the {fc.benchmark.name} target "
            f"{_pct(fc.target)} needs {flop(n.median)} FLOP, reached around {_month(y.median)} "
-           f"(80% interval {_month(y.lo80)} to {_capped(y.hi80, horizon)})")
+           f"(80% interval {_interval(y.lo80, y.hi80, horizon)})")
     return _finish(alt.layer(*layers), fc, "compute", title, subtitle, "Training compute of frontier AI models",
                    sub, width)
+
+
+def date_fit_chart(fc: Forecast, *, title: str | None = None, subtitle: str | None = None,
+                   width: int | None = None, labels: list[str] | None = None) -> alt.VConcatChart:
+    """Score against release date (``--method date``): every model faint, the state-of-the-art records the
+    fit uses, the fitted sigmoid in time with its 80% band, and the crossing with its date interval."""
+    b, y, curve = fc.benchmark, fc.year, fc.curve
+    pts = fc.points
+    _need(pts.height, "models with a score", fc, "add scores or use a later --as-of")
+    if curve is None or "year" not in curve:
+        raise UsageError("this forecast has no fitted curve in time; run it with --method date")
+    first = pts["release_date"].min()
+    last = max(pts["release_date"].max(), fc.as_of)
+    horizon = last.year + last.timetuple().tm_yday / 366 + PROJECTION_YEARS
+    end = max(last, year_to_date(min(y.hi80 or horizon, horizon))) if y.median is not None else last
+    end = end + dt.timedelta(days=90)
+    x0 = first - dt.timedelta(days=90)
+    xscale = alt.Scale(domain=[x0.isoformat(), end.isoformat()])
+    x = alt.X("release_date:T", scale=xscale, axis=alt.Axis(title="Release date", format="%Y", tickCount="year"))
+    ymin = min(0.0, float(pts["score"].min()))
+    yscale = alt.Scale(domain=[ymin, b.ceiling], nice=False)
+    yaxis = alt.Axis(title=f"{b.name} score (fraction correct)", format=".0%")
+    x0y = x0.year + x0.timetuple().tm_yday / 366
+    endy = end.year + end.timetuple().tm_yday / 366
+    cv = [{"release_date": year_to_date(t).isoformat(), "lo80": lo, "median": md, "hi80": hi}
+          for t, lo, md, hi in zip(curve["year"], curve["lo80"], curve["median"], curve["hi80"]) if x0y <= t <= endy]
+    cols = ["model_id", "model_name", "organization", "release_date", "score", "setting", "source_name"]
+    tooltip = [alt.Tooltip("model_name:N", title="model"), alt.Tooltip("organization:N"),
+               alt.Tooltip("score:Q", format=".1%"), alt.Tooltip("release_date:T", title="released"),
+               alt.Tooltip("setting:N"), alt.Tooltip("source_name:N", title="source")]
+    sota = state_of_the_art(pts)
+    layers = [
+        alt.Chart(alt.Data(values=cv), name="band").mark_area(color=theme.BAND, opacity=0.35).encode(
+            x=x, y=alt.Y("lo80:Q", scale=yscale, axis=yaxis), y2="hi80:Q"),
+        alt.Chart(alt.Data(values=cv), name="curve").mark_line(color=theme.FIT, strokeWidth=2.5).encode(
+            x=x, y="median:Q"),
+        alt.Chart(alt.Data(values=_rows(pts, cols)), name="points").mark_point(
+            filled=True, color=theme.CONTEXT, opacity=0.35, size=36).encode(x=x, y="score:Q", tooltip=tooltip),
+        alt.Chart(alt.Data(values=_rows(sota, cols)), name="sota_points").mark_point(
+            filled=True, color=theme.INK, size=50).encode(x=x, y="score:Q", tooltip=tooltip),
+    ]
+    layers += _hlines(fc, "release_date", (first - dt.timedelta(days=60)).isoformat())
+    layers += _today_layer(fc, xscale)
+    layers += _label_layer(_rows(_notable(fc, pts, labels), cols), x)
+    if y.median is not None and y.median <= horizon:
+        def day(v: float | None) -> str:
+            return year_to_date(min(horizon if v is None else v, horizon)).isoformat()
+
+        cross = {"median": day(y.median), "lo80": day(y.lo80), "hi80": day(y.hi80), "lo95": day(y.lo95),
+                 "hi95": day(y.hi95), "y": fc.target, "label": f"{_month(y.median)}"}
+        cd = alt.Data(values=[cross])
+        layers += [
+            alt.Chart(cd, name="interval95").mark_rule(color=theme.TARGET, strokeWidth=1.5).encode(
+                x="lo95:T", x2="hi95:T", y="y:Q"),
+            alt.Chart(cd, name="interval80").mark_rule(color=theme.TARGET, strokeWidth=5, opacity=0.9).encode(
+                x="lo80:T", x2="hi80:T", y="y:Q"),
+            alt.Chart(cd, name="crossing").mark_point(shape="diamond", filled=True, size=150, color=theme.TARGET,
+                                                      stroke="white").encode(x="median:T", y="y:Q"),
+            alt.Chart(cd, name="crossing_label").mark_text(align="right", baseline="bottom", dx=-4, dy=-8,
+                                                           color=theme.TARGET, fontWeight=600).encode(
+                x="median:T", y="y:Q", text="label:N"),
+        ]
+    if fc.reached is not None:
+        r = fc.reached
+        sub = (f"Reached {_pct(fc.target)} with {r.model_name} ({r.date.isoformat()}); sigmoid in release date "
+               f"fitted to {_n(fc.n_points, 'state-of-the-art record')}, band: 80% of bootstrap fits")
+    else:
+        sub = (f"Forecast to reach {_pct(fc.target)}: {_month(y.median)} (80% interval "
+               f"{_interval(y.lo80, y.hi80, horizon)}); sigmoid in release date fitted to "
+               f"{_n(fc.n_points, 'state-of-the-art record')}, band: 80% of bootstrap fits" + _caveats(fc))
+    return _finish(alt.layer(*layers), fc, "date", title, subtitle,
+                   f"{b.name}: score against release date", sub, width)
 
 
 BUILDERS = {"fit": fit_chart, "progress": progress_chart, "compute": compute_chart}

@@ -77,12 +77,22 @@ def backtest_text(bt) -> str:
 def ledger_text(rows) -> str:
     if not rows:
         return "No saved forecasts yet: save one with tracker forecast --bench mmlu --target 0.9 --save"
-    out = [f"{'made':<11}{'benchmark':<19}{'target':>7} {'method':<13}{'median':<11} {'80% interval':<26}{'status':<18}{'actual':<11}{'error':>7}"]
+    status_w = max(len("status"), *(len(r.status) for r in rows)) + 2  # never runs into the next column
+    out = [f"{'made':<11}{'benchmark':<19}{'target':>7} {'method':<13}{'median':<11} {'80% interval':<26}"
+           f"{'status':<{status_w}}{'actual':<11}{'error':>7}  check"]
     for r in rows:
-        iv = f"{r.lo80 or 'never'} to {r.hi80 or 'never'}"
+        iv = f"{r.lo80 or 'never'} to {r.hi80 or 'never'}" if r.check != "FAILED" else "-"
         err = "" if r.error_months is None else f"{r.error_months:+.1f}"
-        out.append(f"{r.made_on:<11}{r.benchmark:<19}{r.target:>7g} {r.method:<13}{r.median or 'never':<11} {iv:<26}"
-                   f"{r.status:<18}{r.actual or '-':<11}{err:>7}" + ("  (data changed since)" if r.data_changed else ""))
+        target = f"{r.target:>7g}" if r.target == r.target else f"{'?':>7}"
+        line = (f"{r.made_on:<11}{r.benchmark:<19}{target} {r.method:<13}{r.median or ('never' if r.check != 'FAILED' else '-'):<11} "
+                f"{iv:<26}{r.status:<{status_w}}{r.actual or '-':<11}{err:>7}  {r.check}")
+        if r.check == "FAILED":
+            line += f": {r.path} {r.problem}"
+        elif r.data_changed:
+            line += "  (data changed since)"
+        out.append(line)
+    if any(r.check == "unsigned" for r in rows):
+        out.append("unsigned: format-1 records saved before records carried a checksum; git history is their audit trail")
     return "\n".join(out)
 
 

@@ -21,6 +21,8 @@ SELECT *
 FROM candidates
 QUALIFY row_number() OVER (
     PARTITION BY model_id
-    ORDER BY pref, score DESC, known_date, source_kind, source_name
+    -- A total order (the rest of the primary key breaks every tie), so the row
+    -- chosen never depends on the order of the input files.
+    ORDER BY pref, score DESC, known_date, source_kind, source_name, setting, effort, model_version NULLS FIRST
 ) = 1
 ORDER BY release_date, model_id;
