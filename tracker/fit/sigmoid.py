@@ -43,7 +43,7 @@ import numpy as np
 from tracker.errors import FitError
 from tracker.fit.glm import (DEFAULT_MAX_ITER, DEFAULT_TOL, batched_newton2, batched_newton2_shared, mean_var, newton2,
                              sigmoid)
-from tracker.fit.checks import (MIN_POINTS, X_SPREAD_MIN_REL, Data, as_float_array, check_rows, degenerate_rows,
+from tracker.fit.checks import (Data, as_float_array, check_rows, degenerate_rows,
                                  prepare, target_logit)
 from tracker.fit.resample import (DEFAULT_N_BOOT, DEFAULT_SEED, check_boot_args, iter_bootstrap_counts,
                                   quantiles_with_inf)

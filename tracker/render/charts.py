@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import textwrap
-from pathlib import Path
 
 import altair as alt
 import polars as pl
