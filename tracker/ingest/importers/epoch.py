@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from tracker.ingest.importers.common import MODEL_FIELDS, SCORE_FIELDS, slugify, split_effort
+from tracker.ingest.importers.common import ALIAS_FIELDS, MODEL_FIELDS, SCORE_FIELDS, slugify, split_effort
 
 EPOCH_DASHBOARD_URL = "https://epoch.ai/data/ai-benchmarking-dashboard"
 EPOCH_MODELS_URL = "https://epoch.ai/data/ai-models"

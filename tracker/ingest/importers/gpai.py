@@ -17,7 +17,7 @@ from pathlib import Path
 from tracker.ingest.importers.common import slugify, split_effort
 from tracker.ingest.importers.epoch import (
     VersionResolver, alias_row, clean_source_name, empty_score, mmlu_source_kind,
-    read_rows,
+    model_id_for, read_rows,
 )
 
 GPAI_REPO_URL = "https://github.com/General-Purpose-AI-Policy-Lab/benchmark-forecasting"

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from tracker.ingest.importers.common import MODEL_FIELDS, slugify, split_effort
+from tracker.ingest.importers.common import ALIAS_FIELDS, MODEL_FIELDS, SCORE_FIELDS, slugify, split_effort
 
 BENCHMARK_ID = "swe-bench-verified"
 ALIAS_SOURCE = "swebench"
