@@ -25,11 +25,11 @@ ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT / "datasets"
 REFERENCE = ROOT.parent / "shared" / "reference"
 
-BENCHMARKS = """id,name,family,variant,items,floor,ceiling,ceiling_source,aliases,settings,default_source,url,notes
-toy,Toy QA,toy,all items,1000,0.25,1,,toy;tq,5-shot;0-shot,any,https://example.org/toy,
+BENCHMARKS = """id,name,family,variant,items,floor,ceiling,ceiling_source,aliases,settings,default_source,url,published,notes
+toy,Toy QA,toy,all items,1000,0.25,1,,toy;tq,5-shot;0-shot,any,https://example.org/toy,2017-01-01,
 """
 
-MODELS_HEADER = ("id,name,organization,release_date,release_source_url,compute_flop,compute_low,compute_high,confidence,"
+MODELS_HEADER = ("id,name,family,organization,release_date,release_source_url,preview,compute_flop,compute_low,compute_high,confidence,"
                  "estimation_method,compute_source,compute_source_url,parameters,open_weights,frontier,domain,notes\n")
 
 # Eight models, one decade of compute apart from 1e20 to 1e25 FLOP, released
@@ -46,7 +46,10 @@ MODEL_ROWS = [
     ("m25", "2023-06-01", "1e25", "speculative", "benchmarks"),  # imputed: excluded by default
     ("nocomp", "2024-06-01", "", "", ""),  # no compute: usable by the date method only
 ]
-SCORES_HEADER = "model_id,benchmark_id,score,stderr,setting,effort,model_version,source_kind,source_name,source_url,date_reported,notes\n"
+SCORES_HEADER = ("model_id,benchmark_id,score,stderr,setting,effort,model_version,source_kind,source_name,source_url,date_reported,"
+                 "checked,notes\n")
+#: The checked value of the fixtures' lab rows (required for lab rows).
+CHECKED = "2026-01-01: read in stored copy of https://example.org/report"
 SCORE_ROWS = [
     ("m20", "0.26", "5-shot"),
     ("m21", "0.28", "5-shot"),
@@ -68,11 +71,11 @@ def write_tiny(root: Path) -> Path:
     for mid, date, c, conf, method in MODEL_ROWS:
         src = "Test fixture" if c else ""
         url = "https://example.org/compute" if c else ""
-        lines.append(f"{mid},{mid.upper()},TestOrg,{date},https://example.org/{mid},{c},,,{conf},{method},{src},{url},,false,true,Language,\n")
+        lines.append(f"{mid},{mid.upper()},{mid},TestOrg,{date},https://example.org/{mid},false,{c},,,{conf},{method},{src},{url},,false,true,Language,\n")
     (root / "models.csv").write_text("".join(lines), encoding="utf-8")
     lines = [SCORES_HEADER]
     for mid, score, setting in SCORE_ROWS:
-        lines.append(f"{mid},toy,{score},,{setting},,,lab,Toy report,https://example.org/report,,\n")
+        lines.append(f"{mid},toy,{score},,{setting},,,lab,Toy report,https://example.org/report,,{CHECKED},\n")
     (root / "scores.csv").write_text("".join(lines), encoding="utf-8")
     (root / "model_aliases.csv").write_text("source,external_id,model_id,effort,reason\nlab,M-20,m20,,fixture\n", encoding="utf-8")
     return root

@@ -65,7 +65,7 @@ def test_as_of_never_leaks_on_real_data() -> None:
 def test_undated_third_party_score_counts_from_release_plus_lag(tmp_path: Path) -> None:
     # s040 is released 2021-05-01. An undated independent re-run scores it 0.99 (a later backfill):
     # it must not be visible on 2021-06-01, only from 2021-05-01 + 183 days = 2021-10-31.
-    extra = ["s040,syn,0.99,,5-shot,,,independent,Later leaderboard,https://example.org/lb,,\n"]
+    extra = ["s040,syn,0.99,,5-shot,,,independent,Later leaderboard,https://example.org/lb,,,\n"]
     t = data.load(write_synthetic(tmp_path / "d", extra_scores=extra))
     b = resolve_benchmark(t, "syn")
     with Store(t) as s:

@@ -41,7 +41,7 @@ def test_add_score_inserts_one_line_in_sort_order(tiny: Path, capsys) -> None:
     old = before["scores.csv"].decode().splitlines()
     new = (tiny / "scores.csv").read_text().splitlines()
     added = [ln for ln in new if ln not in old]
-    assert added == ["m22,toy,0.35,,3-shot,,,lab,Added report,https://example.org/added,2021-01-01,"]
+    assert added == ["m22,toy,0.35,,3-shot,,,lab,Added report,https://example.org/added,2021-01-01,,"]
     # rows with an empty date sort first; the dated row goes last, nothing else moves
     assert new[:-1] == old and new[-1] == added[0]
     for name in ("models.csv", "benchmarks.csv", "model_aliases.csv"):

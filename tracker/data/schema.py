@@ -97,7 +97,8 @@ def _load(root: str, mtime_ns: int) -> Package:
         fks = []
         for fk in s.get("foreignKeys", []):
             ref = fk["reference"]
-            fks.append((fk["fields"], ref["resource"], ref["fields"]))
+            # Table Schema: an empty resource name refers to the table itself
+            fks.append((fk["fields"], ref["resource"] or r["name"], ref["fields"]))
         resources[r["name"]] = Resource(
             name=r["name"],
             path=r["path"],

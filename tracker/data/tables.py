@@ -26,6 +26,10 @@ MAX_FIELD_CHARS = 2000
 MIN_PLAUSIBLE_FLOP = 1e12
 MAX_PLAUSIBLE_FLOP = 1e30
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# What to write when a value does not match its field's pattern (default: an id's rule).
+_PATTERN_HINTS = {
+    "checked": "write 'YYYY-MM-DD: read in stored copy of <url>' or 'unverified: <why>'",
+}
 _POLARS_TYPES = {"string": pl.String, "number": pl.Float64, "integer": pl.Int64, "date": pl.Date, "boolean": pl.Boolean}
 
 
@@ -205,7 +209,8 @@ def check_cells(path: Path, res: Resource, df: pl.DataFrame, report: Report) -> 
         if f.enum:
             flag(~empty & ~c.is_in(list(f.enum)), f.name, lambda v, e=f.enum: f"{v!r} is not one of {', '.join(e)}; use one of those")
         if f.pattern:
-            flag(~empty & ~c.str.contains(f"^(?:{f.pattern})$"), f.name, lambda v, p=f.pattern: f"{v!r} does not match {p}; use lowercase letters, digits, '.', '-'")
+            hint = _PATTERN_HINTS.get(f.name, "use lowercase letters, digits, '.', '-'")
+            flag(~empty & ~c.str.contains(f"^(?:{f.pattern})$"), f.name, lambda v, p=f.pattern, h=hint: f"{v!r} does not match {p}; {h}")
         if f.format == "uri":
             flag(~empty & ~c.str.contains(r"^https?://\S+$"), f.name, lambda v: f"{v!r} is not an http(s) URL; give the page where the figure can be checked")
         if f.unique:  # the later copies are the error: the first is where the id was defined

@@ -8,11 +8,11 @@ import re
 SCORE_FIELDS = [
     "model_id", "benchmark_id", "score", "stderr", "setting", "effort",
     "model_version", "source_kind", "source_name", "source_url",
-    "date_reported", "notes",
+    "date_reported", "checked", "notes",
 ]
 MODEL_FIELDS = [
-    "id", "name", "organization", "release_date", "release_source_url",
-    "compute_flop", "compute_low", "compute_high", "confidence",
+    "id", "name", "family", "organization", "release_date", "release_source_url",
+    "preview", "compute_flop", "compute_low", "compute_high", "confidence",
     "estimation_method", "compute_source", "compute_source_url", "parameters",
     "open_weights", "frontier", "domain", "notes",
 ]

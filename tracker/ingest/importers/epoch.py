@@ -576,7 +576,7 @@ def read_epoch_models(models_csv: str | Path, vintage_label: str) -> list[dict[s
         if confidence == "wrong":
             compute = ""
         model.update(
-            id=model_id_for(name), name=name,
+            id=model_id_for(name), name=name, family=model_id_for(name), preview="false",
             organization=" ".join(row.get("Organization", "").split()),
             release_date=row.get("Publication date", "").strip()[:10],
             release_source_url=first_url(row.get("Link", "")),

@@ -351,7 +351,8 @@ def _resolve(tag: str, epoch: _EpochIndex, readable: str) -> tuple[_Resolved | N
         spec = _NEW_MODELS[key]
         model_id = slugify(spec["name"])
         model = dict.fromkeys(MODEL_FIELDS, "")
-        model.update({k: spec[k] for k in ("name", "organization", "release_date", "release_source_url", "notes")}, id=model_id)
+        model.update({k: spec[k] for k in ("name", "organization", "release_date", "release_source_url", "notes")},
+                     id=model_id, family=model_id, preview="false")
         reason = spec.get("reason") or f"{spec['name']} ({spec['organization']}), absent from Epoch AI's model_versions.csv"
         return _Resolved(model_id, reason, spec.get("effort", ""), model), ""
     fallback = slugify(readable)
@@ -428,7 +429,7 @@ def _score_row(*, model_id, resolved, setting, effort, model_version, source_kin
         "model_id": model_id, "benchmark_id": BENCHMARK_ID, "score": str(score), "stderr": "",
         "setting": setting, "effort": effort, "model_version": model_version,
         "source_kind": source_kind, "source_name": source_name, "source_url": source_url,
-        "date_reported": _iso(date), "notes": notes,
+        "date_reported": _iso(date), "checked": "", "notes": notes,
     }
 
 
