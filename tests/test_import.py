@@ -29,13 +29,14 @@ def scratch(tmp_path: Path) -> Path:
 def _files(reference: Path) -> dict[str, Path]:
     b = reference / "epoch-benchmarks-2025-12"
     return {"runs": b / "benchmarks_runs.csv", "mmlu": b / "external_benchmark_mmlu.csv", "mv": b / "model_versions.csv",
-            "swebench": reference / "swebench-leaderboards-2025-12" / "leaderboards.json"}
+            "swebench": reference / "swebench-leaderboards-2025-12" / "leaderboards.json",
+            "gpai": reference / "gpai-dated-scores-2026-06" / "dated_scores_four_benchmarks.csv"}
 
 
-@pytest.mark.parametrize("kind", ["epoch-runs", "epoch-mmlu", "swebench-leaderboard"])
+@pytest.mark.parametrize("kind", ["epoch-runs", "epoch-mmlu", "swebench-leaderboard", "gpai"])
 def test_reimporting_score_files_changes_nothing(kind: str, reference: Path, scratch: Path) -> None:
     f = _files(reference)
-    file = {"epoch-runs": f["runs"], "epoch-mmlu": f["mmlu"], "swebench-leaderboard": f["swebench"]}[kind]
+    file = {"epoch-runs": f["runs"], "epoch-mmlu": f["mmlu"], "swebench-leaderboard": f["swebench"], "gpai": f["gpai"]}[kind]
     before = (scratch / "scores.csv").read_bytes()
     r = importing.import_file(kind, file, data=scratch, model_versions=f["mv"])
     assert r.read > 50
@@ -116,6 +117,25 @@ def test_new_rows_are_added_in_order(reference: Path, scratch: Path, capsys) -> 
     out = capsys.readouterr().out
     assert code == 0 and "added 3 scores rows" in out
     assert scores.read_text().splitlines(keepends=True) == lines
+
+
+def test_gpai_keeps_feeds_apart_and_efforts_as_settings(reference: Path, scratch: Path) -> None:
+    from tracker.ingest.importers.gpai import read_gpai
+    from tracker.ingest.importers.versions import EpochVersions
+
+    f = _files(reference)
+    rows, _ = read_gpai(f["gpai"], EpochVersions(f["mv"]))
+    feeds = {r.feed for r in rows}
+    assert feeds == {"epoch_live", "epoch", "kaggle"}  # rand (subsets) and seal (SWE-Bench Pro) left out
+    assert {r.score["benchmark_id"] for r in rows} <= {"gpqa-diamond", "frontiermath", "frontiermath-tier4-v2", "mmlu"}
+    kaggle = [r for r in rows if r.feed == "kaggle"]
+    assert kaggle and all(r.score["setting"] == "kaggle-open-benchmarks" for r in kaggle)
+    # One version, several efforts: gpt-5.2 at xhigh is the version gpt-5.2-2025-12-11 with effort xhigh.
+    x = [r for r in rows if r.external_id == "gpt-5.2-2025-12-11_xhigh" and r.score["benchmark_id"] == "frontiermath"]
+    assert len(x) == 1 and x[0].score["effort"] == "xhigh" and x[0].score["model_version"] == "gpt-5.2-2025-12-11"
+    # Re-importing into the shipped data finds the rows known from the Epoch files as unchanged, not new.
+    r = importing.import_file("gpai", f["gpai"], data=scratch, model_versions=f["mv"], dry_run=True)
+    assert r.new == [] and r.unchanged == r.read == len(rows)
 
 
 def test_unreadable_file_is_one_line(tmp_path: Path, scratch: Path, capsys) -> None:

@@ -22,20 +22,19 @@ from pathlib import Path
 from tracker.ingest import writer
 from tracker.errors import DataError, UsageError
 from tracker.data.schema import default_data_dir, load_package
+from tracker.ingest.importers import REGISTRY
 
-#: The importers: kind -> (what it reads, an example). Feeds the CLI's help and the README.
-KINDS = {
-    "epoch-runs": ("Epoch AI's benchmarks_runs.csv (its own evaluation runs)",
-                   "tracker import epoch-runs ../shared/reference/epoch-benchmarks-2025-12/benchmarks_runs.csv --dry-run"),
-    "epoch-mmlu": ("Epoch AI's MMLU collection (external_benchmark_mmlu.csv)",
-                   "tracker import epoch-mmlu ../shared/reference/epoch-benchmarks-2025-12/external_benchmark_mmlu.csv"),
-    "epoch-models": ("one file of Epoch AI's models databases (notable, large-scale, frontier, all models)",
-                     "tracker import epoch-models ../shared/reference/epoch-models-2025-11/notable_ai_models.csv --update"),
-    "swebench-leaderboard": ("the official SWE-bench leaderboards.json (bash-only and Verified boards)",
-                             "tracker import swebench-leaderboard ../shared/reference/swebench-leaderboards-2025-12/leaderboards.json \\\n"
-                             "    --model-versions ../shared/reference/epoch-benchmarks-2025-12/model_versions.csv"),
-}
+#: The importers: kind -> (what it reads, an example), from the registry. Feeds the CLI's help and the README.
+KINDS = {kind: (imp.reads, imp.example) for kind, imp in REGISTRY.items()}
 
+
+def readme_table() -> str:
+    """The README's table of importers (generated from the registry; tests/test_mappings.py keeps them in sync)."""
+    lines = ["| command | reads |", "|---|---|"]
+    for kind, imp in REGISTRY.items():
+        opts = " [--model-versions CSV]" if imp.needs_model_versions else " [--vintage LABEL]"
+        lines.append(f"| `tracker import {kind} FILE{opts}` | {imp.reads} |")
+    return "\n".join(lines)
 
 
 # Fields compared when a row already exists (the primary key identifies it).
@@ -120,43 +119,48 @@ def _shell(text: str) -> str:
 # --------------------------------------------------------------------------
 
 
-def _sibling_model_versions(file: Path, given: str | Path | None) -> Path:
+def _sibling_model_versions(file: Path, given: str | Path | None, *, required: bool = True) -> Path | None:
     mv = Path(given) if given else file.parent / "model_versions.csv"
+    if not mv.is_file() and not required and not given:
+        return None  # the reader guesses ids without it; the aliases decide anyway
     if not mv.is_file():
         raise UsageError(f"{mv}: Epoch AI's model_versions.csv not found; pass --model-versions PATH "
                          "(data/model_versions.csv of epoch-research/benchmark-stitching)")
     return mv
 
 
-def _read_runs(file: Path, mv: Path, _names: dict[str, str]) -> tuple[list[External], list[str]]:
-    from tracker.ingest.importers.epoch import VersionResolver, read_epoch_runs
+def _read_runs(file: Path, mv: Path | None, _names: dict[str, str]) -> tuple[list[External], list[str]]:
+    from tracker.ingest.importers.epoch import read_epoch_runs
+    from tracker.ingest.importers.versions import EpochVersions
 
-    rows = read_epoch_runs(file, mv)
-    resolver = VersionResolver(mv)
+    versions = EpochVersions(mv)
     out = []
-    for r in rows:
+    for r in read_epoch_runs(file, versions):
         ext = r["model_version"] + (f"_{r['effort']}" if r["effort"] else "")
-        res = resolver.resolve(ext)
+        res = versions.resolve(ext)
         out.append(External(r, "epoch-version", ext, r["model_id"], res.reason if res else ""))
     return out, []
 
 
-def _read_mmlu(file: Path, mv: Path, names: dict[str, str]) -> tuple[list[External], list[str]]:
-    from tracker.ingest.importers.epoch import VersionResolver, map_mmlu_row, mmlu_aliases_and_drops, read_epoch_mmlu, read_rows
+def _read_mmlu(file: Path, mv: Path | None, names: dict[str, str]) -> tuple[list[External], list[str]]:
+    from tracker.ingest import mappings
+    from tracker.ingest.importers.epoch import read_mmlu_collection
 
-    resolver = VersionResolver(mv)
-    maps = [m for m in (map_mmlu_row(r, resolver, names) for r in read_rows(file)) if m is not None]
-    rows = read_epoch_mmlu(file, mv, names)
-    if len(maps) != len(rows):  # read_epoch_mmlu keeps exactly the rows map_mmlu_row maps
-        raise DataError(f"{file}: the MMLU reader and its mapping disagree ({len(rows)} rows, {len(maps)} mappings); report this bug")
-    out = [External(r, m.alias_source, m.alias_external_id, r["model_id"], m.reason) for r, m in zip(rows, maps)]
-    _aliases, dropped = mmlu_aliases_and_drops(file, mv, names)
-    skipped = [f"{name} [{version or 'no version'}] {em} ({source}): which model is meant is not certain"
-               for name, version, em, source in dropped]
+    kept, dropped = read_mmlu_collection(file, mv, names)
+    skip = mappings.skipped("epoch-mmlu")
+    out, skipped = [], []
+    for r in kept:
+        if r.collection_id in skip:
+            skipped.append(f"collection row {r.collection_id}: {skip[r.collection_id]}")
+            continue
+        m = r.mapping
+        out.append(External(r.score, m.alias_source, m.alias_external_id, r.score["model_id"], m.reason))
+    skipped += [f"{name} [{version or 'no version'}] {em} ({source}): which model is meant is not certain"
+                for name, version, em, source in dropped]
     return out, skipped
 
 
-def _read_swebench(file: Path, mv: Path, _names: dict[str, str]) -> tuple[list[External], list[str]]:
+def _read_swebench(file: Path, mv: Path | None, _names: dict[str, str]) -> tuple[list[External], list[str]]:
     from tracker.ingest.importers.swebench import ALIAS_SOURCE, import_leaderboards
 
     imp = import_leaderboards(file, mv)
@@ -164,6 +168,14 @@ def _read_swebench(file: Path, mv: Path, _names: dict[str, str]) -> tuple[list[E
     out = [External(r, ALIAS_SOURCE, r["model_version"], r["model_id"], reasons.get(r["model_version"], ""))
            for r in imp.scores]
     return out, [f"{board}: {entry}: {why}" for board, entry, why in imp.skipped]
+
+
+def _read_gpai(file: Path, mv: Path | None, names: dict[str, str]) -> tuple[list[External], list[str]]:
+    from tracker.ingest.importers.gpai import read_gpai
+    from tracker.ingest.importers.versions import EpochVersions
+
+    rows, skipped = read_gpai(file, EpochVersions(mv) if mv else None, epoch_names=names)
+    return [External(r.score, "gpai", r.external_id, r.model.model_id, r.model.reason) for r in rows], skipped
 
 
 def vintage_label(file: Path) -> str:
@@ -197,12 +209,17 @@ def read_external(kind: str, file: str | Path, *, model_versions: str | Path | N
     try:
         if kind == "epoch-models":
             return _read_models(file, vintage or vintage_label(file)), []
-        mv = _sibling_model_versions(file, model_versions)
-        reader: Callable = {"epoch-runs": _read_runs, "epoch-mmlu": _read_mmlu, "swebench-leaderboard": _read_swebench}[kind]
+        mv = _sibling_model_versions(file, model_versions, required=kind != "gpai")
+        reader: Callable = _READERS[kind]
         return reader(file, mv, epoch_names or {})
     except (KeyError, ValueError, TypeError, IndexError, json.JSONDecodeError, UnicodeDecodeError, csv.Error) as exc:
         what = f"missing column or key {exc}" if isinstance(exc, KeyError) else " ".join(str(exc).split())
         raise DataError(f"{file}: cannot be read as {kind} ({what}); check that it is the published file") from None
+
+
+#: The reader of each score importer (epoch-models is read by _read_models).
+_READERS: dict[str, Callable] = {"epoch-runs": _read_runs, "epoch-mmlu": _read_mmlu,
+                                 "swebench-leaderboard": _read_swebench, "gpai": _read_gpai}
 
 
 # --------------------------------------------------------------------------
@@ -261,6 +278,7 @@ def plan(kind: str, externals: list[External], current: writer.Current, *, vinta
     state = current.tables[table]
     index = state.index()
     unmapped: dict[tuple[str, str], Unmapped] = {}
+    known = _already_known(kind, state.rows)
     batch = writer.Batch()
     adds: list[writer.Row] = []
     changes: list[writer.Change] = []
@@ -273,6 +291,9 @@ def plan(kind: str, externals: list[External], current: writer.Current, *, vinta
         row = dict(ext.row)
         row["id" if table == "models" else "model_id"] = model_id
         pos = index.get(state.key(row))
+        if pos is None and known(row):
+            report.unchanged += 1  # the same fact, recorded from another file
+            continue
         if pos is None:
             if table == "models":  # a mapped model is in models.csv (foreign key): cannot happen
                 continue
@@ -299,6 +320,14 @@ def plan(kind: str, externals: list[External], current: writer.Current, *, vinta
     report.new = [r.values for r in adds]
     report.changes = changes
     return batch, report
+
+
+def _already_known(kind: str, rows: list[dict[str, str]]) -> Callable[[dict[str, str]], str]:
+    """For importers whose file repeats facts of another file: a test giving the reason ("" = new)."""
+    if kind == "gpai":
+        from tracker.ingest.importers.gpai import already_known
+        return already_known(rows)
+    return lambda _row: ""
 
 
 def import_file(kind: str, file: str | Path, *, data: str | Path | None = None, model_versions: str | Path | None = None,
@@ -349,7 +378,8 @@ def report_text(r: ImportReport, *, limit: int = 20) -> str:
     if r.untracked:
         lines.append(f"{r.untracked} models in the file are not tracked here (no epoch-model alias): left out")
     if r.skipped:
-        lines.append(f"{len(r.skipped)} entries left out by the reader (model not identifiable; --json lists all)")
+        lines.append(f"{len(r.skipped)} entries left out by the reader (model not identifiable, or in "
+                     "tracker/ingest/mappings/skip.csv; --json lists each with why)")
     if r.kept:
         lines.append(f"{len(r.kept)} models differ but our row cites a newer snapshot: not proposed (--json lists them)")
     verb = "would add" if r.result and r.result.dry_run else "added"

@@ -1,11 +1,13 @@
 """Readers for Epoch AI's published data, returning rows of our own schema.
 
 - ``read_epoch_runs``: Epoch's own evaluation runs (``benchmarks_runs.csv``).
-- ``read_epoch_mmlu``: Epoch's MMLU collection (``external_benchmark_mmlu.csv``).
+- ``read_mmlu_collection``: Epoch's MMLU collection (``external_benchmark_mmlu.csv``), read once.
 - ``read_epoch_models``: one vintage of Epoch's models databases;
   ``merge_model_vintages`` combines vintages (newest value wins).
-- ``VersionResolver``: Epoch model *version* ids -> our model ids
-  (``model_versions.csv`` maps a version to Epoch's model entity).
+
+Model version ids are resolved by :mod:`tracker.ingest.importers.versions`
+(the one resolver of ``model_versions.csv``); hand mappings live in
+``tracker/ingest/mappings/`` with a reason per row.
 
 All functions are pure: they read files and return lists of dicts (every value a
 string, ``""`` for missing), and never print.
@@ -13,52 +15,26 @@ string, ``""`` for missing), and never print.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from tracker.ingest.importers.common import ALIAS_FIELDS, MODEL_FIELDS, SCORE_FIELDS, slugify, split_effort
+from tracker.ingest import mappings
+from tracker.ingest.importers.common import (
+    ALIAS_FIELDS, MODEL_FIELDS, SCORE_FIELDS, first_url, model_id_for, read_rows, slugify, split_effort,
+)
+from tracker.ingest.importers.versions import EpochVersions, Resolution, VersionResolver  # noqa: F401 (re-exported)
 
 EPOCH_DASHBOARD_URL = "https://epoch.ai/data/ai-benchmarking-dashboard"
 EPOCH_MODELS_URL = "https://epoch.ai/data/ai-models"
 EPOCH_STITCHING_URL = "https://github.com/epoch-research/benchmark-stitching"
 
 
-# Epoch task name -> (benchmark id, setting). Other tasks (the tiny -Public
-# FrontierMath samples, MATH level 5, OTIS mock AIME) are skipped.
-RUN_TASKS = {
-    "GPQA diamond": ("gpqa-diamond", "pass@1"),
-    "FrontierMath-2025-02-28-Private": ("frontiermath-2025-02-28", "pass@1"),
-    "FrontierMath-Tier-4-2025-07-01-Private": ("frontiermath-tier4", "pass@1"),
-    "SWE-Bench verified": ("swe-bench-verified", "epoch-scaffold"),
-}
-
-# Distinct Epoch model names whose plain slug would collide with another
-# Epoch model's (slugify drops "+" and folds case).
-MODEL_ID_OVERRIDES = {
-    "Command R+": "command-r-plus",
-    "PanGu-Σ": "pangu-sigma",
-    "PointNet++": "pointnet-plus-plus",
-    "DeepLabV3+": "deeplabv3-plus",
-    "CaLM": "calm-codon",  # Oxford's codon language model; "CALM" is NVIDIA's robotics model
-}
-
-
-def model_id_for(epoch_model_name: str) -> str:
-    """Our model id for an Epoch models-database name."""
-    name = epoch_model_name.strip()
-    return MODEL_ID_OVERRIDES.get(name) or slugify(name)
-
-
-def read_rows(path: str | Path) -> list[dict[str, str]]:
-    """CSV rows as dicts (BOM tolerated, keys and values stripped of None)."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        return [
-            {(k or "").strip(): (v or "") for k, v in row.items()}
-            for row in csv.DictReader(handle)
-        ]
+def run_tasks() -> dict[str, tuple[str, str]]:
+    """Epoch task name -> (benchmark id, setting), from mappings/benchmarks.csv. Other tasks
+    (the tiny -Public FrontierMath samples, MATH level 5, OTIS mock AIME) are skipped."""
+    return {r["external"]: (r["benchmark_id"], r["setting"]) for r in mappings.load("benchmarks") if r["importer"] == "epoch-runs"}
 
 
 def empty_score() -> dict[str, str]:
@@ -94,115 +70,18 @@ def _started_at_key(text: str) -> datetime:
 
 
 # --------------------------------------------------------------------------
-# Model versions
-# --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """Where a version id leads: our model id, its name, the effort, and why."""
-
-    model_id: str
-    name: str
-    effort: str
-    model_version: str  # the version id without the effort suffix
-    reason: str
-    epoch_model: str  # Epoch models-database name ("" when the version has none)
-    version_release_date: str
-    version_link: str
-
-
-class VersionResolver:
-    """Maps Epoch model-version ids (as used by Epoch and GPAI) to our models."""
-
-    def __init__(self, model_versions_csv: str | Path):
-        self.versions: dict[str, dict[str, str]] = {}
-        for row in read_rows(model_versions_csv):
-            self.versions[row["id"].strip()] = row
-        self._lower: dict[str, list[str]] = {}
-        self._base: dict[str, list[str]] = {}
-        for vid in self.versions:
-            self._lower.setdefault(vid.lower(), []).append(vid)
-            self._base.setdefault(split_effort(vid)[0], []).append(vid)
-
-    def _by_model(self, ids: list[str]) -> dict[str, str] | None:
-        """The row for a set of version ids, if they all name one entity."""
-        rows = [self.versions[i] for i in ids]
-        keys = {(r["Model"].strip() or r["Unique display name"].strip() or r["id"].strip()) for r in rows}
-        if len(keys) != 1:
-            return None
-        dates = sorted(r["Version release date"] for r in rows if r["Version release date"].strip())
-        best = dict(rows[0])
-        best["Version release date"] = dates[0] if dates else ""
-        return best
-
-    def lookup(self, version_id: str) -> tuple[dict[str, str] | None, str, str, str]:
-        """(model_versions row or None, version without effort, effort, how found)."""
-        vid = version_id.strip()
-        base, effort = split_effort(vid)
-        if vid in self.versions:
-            return self.versions[vid], base, effort, "exact"
-        if base in self.versions:
-            return self.versions[base], base, effort, "exact"
-        for key in (vid, base):
-            ids = self._lower.get(key.lower(), [])
-            row = self._by_model(ids) if ids else None
-            if row is not None:
-                return row, base, effort, "case-insensitive"
-        ids = self._base.get(base, [])
-        row = self._by_model(ids) if ids else None
-        if row is not None:
-            return row, base, effort, "effort variants"
-        return None, base, effort, ""
-
-    def resolve(self, version_id: str) -> Resolution | None:
-        row, base, effort, how = self.lookup(version_id)
-        if row is None:
-            return None
-        vid = row["id"].strip()
-        found = f"version id {vid!r}" if how == "exact" else f"version id {vid!r} ({how} match)"
-        model = row["Model"].strip()
-        if model:
-            return Resolution(
-                model_id=model_id_for(model), name=model, effort=effort,
-                model_version=base,
-                reason=f"model_versions.csv maps {found} to Epoch model {model!r}",
-                epoch_model=model,
-                version_release_date=row["Version release date"].strip(),
-                version_link=first_url(row.get("Link", "")),
-            )
-        display = row["Unique display name"].strip() or row["Display name"].strip()
-        name = display or vid
-        return Resolution(
-            model_id=slugify(display or vid), name=name, effort=effort,
-            model_version=base,
-            reason=f"model_versions.csv lists {found} with no Epoch model; id from "
-                   + ("its display name" if display else "the version id"),
-            epoch_model="",
-            version_release_date=row["Version release date"].strip(),
-            version_link=first_url(row.get("Link", "")),
-        )
-
-
-def first_url(text: str) -> str:
-    for token in re.split(r"\s+", text or ""):
-        if token.startswith("http://") or token.startswith("https://"):
-            return token.rstrip(",;")
-    return ""
-
-
-# --------------------------------------------------------------------------
 # Benchmarking hub runs
 # --------------------------------------------------------------------------
 
 
-def read_epoch_runs(runs_csv: str | Path, model_versions_csv: str | Path) -> list[dict[str, str]]:
-    """Score rows from Epoch's ``benchmarks_runs.csv`` (see RUN_TASKS).
+def read_epoch_runs(runs_csv: str | Path, versions: EpochVersions | str | Path) -> list[dict[str, str]]:
+    """Score rows from Epoch's ``benchmarks_runs.csv`` (tasks of :func:`run_tasks`).
 
     Several runs of one (version, effort, task): the latest is kept and the
     earlier ones are named in ``notes``.
     """
-    resolver = VersionResolver(model_versions_csv)
+    resolver = versions if isinstance(versions, EpochVersions) else EpochVersions(versions)
+    RUN_TASKS = run_tasks()
     grouped: dict[tuple[str, str, str], list[dict[str, str]]] = {}
     for row in read_rows(runs_csv):
         if row["Status"].strip() != "Success" or row["task"].strip() not in RUN_TASKS:
@@ -239,19 +118,6 @@ def read_epoch_runs(runs_csv: str | Path, model_versions_csv: str | Path) -> lis
     return out
 
 
-def run_aliases(runs_csv: str | Path, model_versions_csv: str | Path) -> list[dict[str, str]]:
-    """Alias rows (source epoch-version) for the versions used by the runs file."""
-    resolver = VersionResolver(model_versions_csv)
-    out = {}
-    for row in read_rows(runs_csv):
-        if row["task"].strip() in RUN_TASKS:
-            vid = row["model"].strip()
-            res = resolver.resolve(vid)
-            if res is not None:
-                out[vid] = alias_row("epoch-version", vid, res.model_id, res.effort, res.reason)
-    return list(out.values())
-
-
 def alias_row(source: str, external_id: str, model_id: str, effort: str, reason: str) -> dict[str, str]:
     return {"source": source, "external_id": external_id, "model_id": model_id,
             "effort": effort, "reason": reason}
@@ -261,71 +127,12 @@ def alias_row(source: str, external_id: str, model_id: str, effort: str, reason:
 # MMLU collection
 # --------------------------------------------------------------------------
 
-# Sources that are a developer's own report: regex on the collection's model
-# Name of the models the developer made. Any other (source, model) pair is a
-# third party reporting someone else's model: independent.
-LAB_SOURCES = {
-    "Qwen Technical Report": r"^(qwen)",
-    "Qwen2.5-Coder Technical Report": r"^(qwen|codeqwen)",
-    "LLaMA: Open and Efficient Foundation Language Models": r"^llama",
-    "Llama 2: Open Foundation and Fine-Tuned Chat Models": r"^llama",
-    "Gemma: Open Models Based on Gemini Research and Technology": r"^gemma",
-    "Mixtral of Experts": r"^(mistral|mixtral)",
-    "Yi: Open Foundation Models by 01.AI": r"^yi",
-    "Baichuan 2: Open Large-scale Language Models": r"^baichuan",
-    "XGen-7B Technical Report": r"^xgen",
-    "Textbooks Are All You Need II: phi-1.5 technical report": r"^phi",
-    "Phi-3 Technical Report: A Highly Capable Language Model Locally on Your Phone": r"^phi",
-    "Phi-4 Technical Report": r"^phi",
-    "DeepSeek-V3 Technical Report": r"^deepseek",
-    "Scaling Language Models: Methods, Analysis & Insights from Training Gopher": r"^gopher",
-    "GPT-4 Technical Report": r"^gpt",
-    "Model Card and Evaluations for Claude Models": r"^claude",
-    "Releasing Claude Instant 1.2": r"^claude",
-    "Inflection-1": r"^inflection",
-    "InternLM: A Multilingual Language Model with Progressively Enhanced Capabilities": r"^internlm",
-    "Nemotron-4 15B Technical Report": r"^nemotron",
-    "Falcon2-11B Technical Report": r"^falcon",
-    "The Falcon Series of Open Language Models": r"^falcon",
-    "Gemini 1.5 Report": r"^gemini",
-    "INTELLECT-1 Technical Report": r"^intellect",
-}
-
-# Rows of the collection with no model version: the collection's Name mapped by
-# hand to an Epoch models-database name (same model; instruct/chat variants of
-# one model are one Epoch entity). Names absent here (and not equal, up to
-# slugify, to an Epoch model name) are dropped: which model they mean is not
-# certain (e.g. PaLM-2 (Bison), a smaller PaLM 2 size; Vicuna-13B, version unknown).
-MMLU_NAME_TO_EPOCH_MODEL = {
-    "DBRX Instruct": "DBRX",
-    "DeepSeek LLM Chat (67B)": "DeepSeek LLM 67B",
-    "Arctic Instruct": "Arctic",
-    "Qwen1.5 Chat (110B)": "Qwen1.5-110B",
-    "Mixtral (8x7B 32K seqlen)": "Mixtral 8x7B",
-    "Mistral NeMo (2402)": "Mistral NeMo",
-    "Gemini 1.5 Pro (0409 preview)": "Gemini 1.5 Pro",
-    "Phi-3 (7B)": "phi-3-small 7.4B",
-    "InternLM (104B)": "InternLM",
-    "Jamba Instruct": "Jamba",
-    "AquilaChat2 34B": "Aquila2 34B",
-    "PaLM-2 (Unicorn)": "PaLM 2",
-}
-# Name-only rows that are one of the collection's version ids.
-MMLU_NAME_TO_VERSION = {
-    "ChatGLM 2-6B (base)*": "chatglm2-6b",
-}
-# (Name, Model version) pairs where the collection's version id is wrong.
-# Value: the version to use instead, or None to drop the row.
-MMLU_VERSION_FIXES = {
-    # The Gopher and LLaMA papers report 43.9% for GPT-3 175B (davinci, 2020),
-    # the MMLU paper's few-shot figure; the collection tags it text-davinci-001
-    # (InstructGPT, 2022).
-    ("GPT-3", "text-davinci-001"): "davinci",
-    ("GPT-3 175B", "text-davinci-001"): "davinci",
-    # Qwen2.5-Coder-3B tagged with the 32B version id: which model is meant is
-    # ambiguous (name says 3B, id says 32B, which has its own row): dropped.
-    ("Qwen2.5-Coder-3B", "Qwen2.5-Coder-32B"): None,
-}
+# Hand mappings (tracker/ingest/mappings/): lab_sources.csv (which sources are a
+# developer's own report, for which models), epoch_mmlu_names.csv (rows with no
+# version id: the collection's Name -> an Epoch model or version; names absent
+# there and not equal, up to slug, to an Epoch model name are left out: which
+# model they mean is not certain, e.g. PaLM-2 (Bison), Vicuna-13B) and
+# epoch_mmlu_fixes.csv (rows whose version id is wrong).
 
 _SHOTS = {"5": "5-shot", "0": "0-shot", "2": "2-shot", "": "unspecified shots"}
 
@@ -339,7 +146,9 @@ def clean_source_name(text: str) -> str:
 
 
 def mmlu_source_kind(source: str, model_name: str) -> str:
-    pattern = LAB_SOURCES.get(source)
+    """lab when ``source`` is the developer's own report on ``model_name`` (lab_sources.csv), else independent."""
+    row = mappings.index("lab_sources").get(source)
+    pattern = row["model_pattern"] if row else None
     if pattern and re.search(pattern, model_name.strip(), re.I):
         return "lab"
     return "independent"
@@ -361,7 +170,7 @@ class MmluMapping:
     note: str
 
 
-def map_mmlu_row(row: dict[str, str], resolver: VersionResolver,
+def map_mmlu_row(row: dict[str, str], resolver: EpochVersions,
                  epoch_names: dict[str, str] | None = None) -> MmluMapping | None:
     """Which model a collection row is about, or None to drop it.
 
@@ -370,23 +179,25 @@ def map_mmlu_row(row: dict[str, str], resolver: VersionResolver,
     """
     name = row["Name"].strip()
     version = row["Model version"].strip()
-    if (name, version) in MMLU_VERSION_FIXES:
-        fixed = MMLU_VERSION_FIXES[(name, version)]
-        if fixed is None:
+    fix = mappings.index("epoch_mmlu_fixes").get((name, version))
+    if fix is not None:
+        fixed = fix["fixed_version"]
+        if not fixed:
             return None
         res = resolver.resolve(fixed)
         return MmluMapping(res, "", fixed, "epoch-version", fixed, res.reason if res else "",
                            f"collection tags this row {version!r}; the source's figure is for {fixed!r}")
-    if not version and name in MMLU_NAME_TO_VERSION:
-        version = MMLU_NAME_TO_VERSION[name]
+    named = mappings.index("epoch_mmlu_names").get(name)
+    if not version and named is not None and named["kind"] == "version":
+        version = named["target"]
     if version:
         res = resolver.resolve(version)
         if res is None:
             return None
         return MmluMapping(res, "", res.model_version, "epoch-version", version, res.reason, "")
-    if name in MMLU_NAME_TO_EPOCH_MODEL:
-        target = MMLU_NAME_TO_EPOCH_MODEL[name]
-        return MmluMapping(None, target, "", "epoch-model", name, 
+    if named is not None and named["kind"] == "epoch-model":
+        target = named["target"]
+        return MmluMapping(None, target, "", "epoch-model", name,
                            f"Epoch MMLU collection name {name!r} (no version id) hand-mapped to Epoch model {target!r}", "")
     if epoch_names:
         target = epoch_names.get(model_id_for(name))
@@ -396,18 +207,33 @@ def map_mmlu_row(row: dict[str, str], resolver: VersionResolver,
     return None
 
 
-def read_epoch_mmlu(mmlu_csv: str | Path, model_versions_csv: str | Path,
-                    epoch_names: dict[str, str] | None = None) -> list[dict[str, str]]:
-    """Score rows from Epoch's MMLU collection. Unmappable rows are left out
-    (``mmlu_dropped`` lists them)."""
-    resolver = VersionResolver(model_versions_csv)
-    out = []
+@dataclass(frozen=True)
+class MmluRow:
+    """One row of the collection as a score row of ours, with how its model was found."""
+
+    score: dict[str, str]
+    mapping: MmluMapping
+    collection_id: str
+
+
+def read_mmlu_collection(mmlu_csv: str | Path, versions: EpochVersions | str | Path,
+                         epoch_names: dict[str, str] | None = None
+                         ) -> tuple[list[MmluRow], list[tuple[str, str, str, str]]]:
+    """Epoch's MMLU collection, read once: (the rows kept, the rows left out).
+
+    A left-out row is (Name, Model version, EM, Source): which model it means is
+    not certain (no version id, no hand mapping, no Epoch model of that name).
+    """
+    resolver = versions if isinstance(versions, EpochVersions) else EpochVersions(versions)
+    kept: list[MmluRow] = []
+    dropped: list[tuple[str, str, str, str]] = []
     for row in read_rows(mmlu_csv):
         mapping = map_mmlu_row(row, resolver, epoch_names)
-        if mapping is None:
-            continue
         name = row["Name"].strip()
         source = clean_source_name(row["Source"])
+        if mapping is None:
+            dropped.append((name, row["Model version"].strip(), row["EM"], source))
+            continue
         src_notes = " ".join(row["Notes"].split())
         setting = _SHOTS.get(row["Shots"].strip())
         if setting is None:
@@ -432,24 +258,14 @@ def read_epoch_mmlu(mmlu_csv: str | Path, model_versions_csv: str | Path,
             source_url=row["Source link"].strip(),
             date_reported="", notes="; ".join(notes),
         )
-        out.append(score)
-    return out
+        kept.append(MmluRow(score, mapping, row["id"].strip()))
+    return kept, dropped
 
 
-def mmlu_aliases_and_drops(mmlu_csv: str | Path, model_versions_csv: str | Path,
-                           epoch_names: dict[str, str] | None = None):
-    """(alias rows, dropped rows as (Name, Model version, EM, Source))."""
-    resolver = VersionResolver(model_versions_csv)
-    aliases, dropped = {}, []
-    for row in read_rows(mmlu_csv):
-        m = map_mmlu_row(row, resolver, epoch_names)
-        if m is None:
-            dropped.append((row["Name"].strip(), row["Model version"].strip(), row["EM"], clean_source_name(row["Source"])))
-            continue
-        mid = m.resolution.model_id if m.resolution else model_id_for(m.epoch_model)
-        eff = m.resolution.effort if m.resolution else ""
-        aliases[(m.alias_source, m.alias_external_id)] = alias_row(m.alias_source, m.alias_external_id, mid, eff, m.reason)
-    return list(aliases.values()), dropped
+def read_epoch_mmlu(mmlu_csv: str | Path, versions: EpochVersions | str | Path,
+                    epoch_names: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """Score rows of Epoch's MMLU collection (the rows :func:`read_mmlu_collection` keeps)."""
+    return [r.score for r in read_mmlu_collection(mmlu_csv, versions, epoch_names)[0]]
 
 
 # --------------------------------------------------------------------------
