@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracker.ingest import writer
+from tracker.ingest import mappings, writer
 from tracker.errors import DataError, UsageError
 from tracker.data.schema import default_data_dir, load_package
 from tracker.ingest.importers import REGISTRY
@@ -39,7 +39,7 @@ def readme_table() -> str:
 
 # Fields compared when a row already exists (the primary key identifies it).
 SCORE_COMPARED = ("score", "stderr", "source_kind", "source_url", "date_reported")
-MODEL_COMPARED = ("name", "organization", "release_date", "parameters", "open_weights", "domain")
+MODEL_COMPARED = ("organization", "release_date", "parameters", "open_weights", "domain")
 COMPUTE_FIELDS = ("compute_flop", "compute_low", "compute_high", "confidence")
 NUMERIC = {"score", "stderr", "compute_flop", "compute_low", "compute_high", "parameters"}
 
@@ -248,18 +248,37 @@ def _model_change(old: dict[str, str], new: dict[str, str], vintage: str, kept: 
     (estimates, dates, parameter counts): when our row cites a newer snapshot
     than the file's, the file's differing values are not proposed (listed in
     ``kept``). Compute comes as one group: value, bounds, confidence, source.
+    Three kinds of difference are ours on purpose and are never proposed
+    (also listed in ``kept``): values in mappings/model_overrides.csv (with
+    their reason); compute and the frontier flag of a later version or a
+    preview (compute stays on the row the estimate is for, the line's first
+    release; a preview is in no fit or trend); ``name`` (ours to choose, the
+    file's name is the alias).
     """
+    overrides = {r["field"]: r for r in mappings.load("model_overrides") if r["model_id"] == old["id"]}
+    is_version = old.get("family", old["id"]) != old["id"] or old.get("preview") == "true"
+    why = ("a preview is in no fit or trend" if old.get("preview") == "true"
+           else f"a later version of {old.get('family')}: compute and the flag stay on the row the estimate is for")
     merged = dict(old)
     for col in MODEL_COMPARED:
         if new.get(col) and not _same(col, old.get(col, ""), new[col]):
+            if col in overrides:
+                kept.append(f"{old['id']}: {col} {old.get(col, '')} kept over the file's {new[col]} ({overrides[col]['reason']})")
+                continue
             merged[col] = new[col]
     if new.get("frontier") == "true" and old.get("frontier") != "true":
-        merged["frontier"] = "true"
+        if is_version:
+            kept.append(f"{old['id']}: frontier flag not taken: {why}")
+        else:
+            merged["frontier"] = "true"
     if new.get("compute_flop") and any(not _same(c, old.get(c, ""), new.get(c, "")) for c in COMPUTE_FIELDS):
-        for c in (*COMPUTE_FIELDS, "compute_source", "compute_source_url"):
-            merged[c] = new.get(c, "")
-        if new.get("estimation_method"):
-            merged["estimation_method"] = new["estimation_method"]
+        if is_version:
+            kept.append(f"{old['id']}: compute {new['compute_flop']} not taken: {why}")
+        else:
+            for c in (*COMPUTE_FIELDS, "compute_source", "compute_source_url"):
+                merged[c] = new.get(c, "")
+            if new.get("estimation_method"):
+                merged["estimation_method"] = new["estimation_method"]
     if merged == old:
         return None
     ours, theirs = _snapshot(old.get("compute_source", "")), _snapshot(vintage)
@@ -268,6 +287,37 @@ def _model_change(old: dict[str, str], new: dict[str, str], vintage: str, kept: 
         kept.append(f"{old['id']}: {fields} kept from the {ours} snapshot our row cites, not taken from the older {vintage}")
         return None
     return merged
+
+
+def _first_releases(externals: list[External], aliases: dict[tuple[str, str], str]) -> list[External]:
+    """Models-file rows, one per model of ours: where several entries of the file map to one of
+    our models (Epoch lists some models twice, e.g. GPT-4 (Mar 2023) and (Jun 2023)), the
+    earliest-dated entry is the line's first release and the one compared."""
+    best: dict[str, External] = {}
+    out: list[External] = []
+    for ext in externals:
+        mid = aliases.get((ext.source, ext.external_id))
+        if mid is None:
+            out.append(ext)
+            continue
+        cur = best.get(mid)
+        if cur is None or (ext.row.get("release_date") or "9999") < (cur.row.get("release_date") or "9999"):
+            best[mid] = ext
+    return out + list(best.values())
+
+
+def _no_earlier_than_benchmark(row: dict[str, str], published: dict[str, str]) -> dict[str, str]:
+    """A score row dated before its benchmark was published, dated by the publication instead.
+
+    Leaderboards date an entry by its submission: runs submitted before a
+    benchmark existed (SWE-bench Verified's board re-scored older submissions)
+    became known with the benchmark. The source's own date stays in notes.
+    """
+    pub = published.get(row["benchmark_id"], "")
+    if pub and row.get("date_reported") and row["date_reported"] < pub:
+        note = f"source dates it {row['date_reported']}, before {row['benchmark_id']} was published ({pub}): dated {pub}"
+        return {**row, "date_reported": pub, "notes": f"{row['notes']}; {note}" if row.get("notes") else note}
+    return row
 
 
 def plan(kind: str, externals: list[External], current: writer.Current, *, vintage: str = "") -> tuple[writer.Batch, ImportReport]:
@@ -279,17 +329,26 @@ def plan(kind: str, externals: list[External], current: writer.Current, *, vinta
     index = state.index()
     unmapped: dict[tuple[str, str], Unmapped] = {}
     known = _already_known(kind, state.rows)
+    # The same external id mapped under another naming (a version id Epoch and GPAI share) is the
+    # best guess for an unmapped one: the reader only knows Epoch's model entity, not our version rows.
+    by_name = {ext_id.lower(): mid for (_src, ext_id), mid in aliases.items()}
+    published = {b["id"]: b.get("published", "") for b in current.tables["benchmarks"].rows}
     batch = writer.Batch()
     adds: list[writer.Row] = []
     changes: list[writer.Change] = []
+    if table == "models":
+        externals = _first_releases(externals, aliases)
     for ext in externals:
         model_id = aliases.get((ext.source, ext.external_id))
         if model_id is None:
-            u = unmapped.setdefault((ext.source, ext.external_id), Unmapped(ext.source, ext.external_id, 0, ext.suggestion))
+            guess = by_name.get(ext.external_id.lower()) or ext.suggestion
+            u = unmapped.setdefault((ext.source, ext.external_id), Unmapped(ext.source, ext.external_id, 0, guess))
             u.rows += 1
             continue
         row = dict(ext.row)
         row["id" if table == "models" else "model_id"] = model_id
+        if table == "scores":
+            row = _no_earlier_than_benchmark(row, published)
         pos = index.get(state.key(row))
         if pos is None and known(row):
             report.unchanged += 1  # the same fact, recorded from another file

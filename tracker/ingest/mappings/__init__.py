@@ -17,6 +17,7 @@ one silently winning. Files are read once per process.
 | ``swebench_new_models.csv`` | leaderboard models absent from Epoch's model_versions.csv, with a cited release date |
 | ``gpai_same_model.csv`` | GPAI ids that other sources name differently -> our id |
 | ``skip.csv`` | rows a published file has that the data holds elsewhere (an audit found them duplicate or wrong) |
+| ``model_overrides.csv`` | model values of ours that differ from Epoch AI's on purpose (an importer never proposes Epoch's) |
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "swebench_new_models": ("tag",),
     "gpai_same_model": ("gpai_stem",),
     "skip": ("importer", "key"),
+    "model_overrides": ("model_id", "field"),
 }
 
 
