@@ -26,7 +26,7 @@ DATASETS = ROOT / "datasets"
 REFERENCE = ROOT.parent / "shared" / "reference"
 
 BENCHMARKS = """id,name,family,variant,items,floor,ceiling,ceiling_source,aliases,settings,default_source,url,published,notes
-toy,Toy QA,toy,all items,1000,0.25,1,,toy;tq,5-shot;0-shot,any,https://example.org/toy,2017-01-01,
+toy,Toy QA,toy,all items,1000,0.25,1,,toy;tq,5-shot;0-shot,any,https://example.org/toy,2019-01-01,
 """
 
 MODELS_HEADER = ("id,name,family,organization,release_date,release_source_url,preview,compute_flop,compute_low,compute_high,confidence,"

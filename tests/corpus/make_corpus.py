@@ -110,6 +110,20 @@ CASES = {
     "boolean-yes": ("models", "rows", rows(MODELS, model(open_weights="yes")), 2, "open_weights", "not a boolean"),
     "bad-confidence": ("models", "rows", rows(MODELS, model(confidence="high")), 2, "confidence", "not one of"),
     "parameters-text": ("models", "rows", rows(MODELS, model(parameters="7B")), 2, "parameters", "not a number"),
+    # versions, previews, checked lab rows, dates (issue 11)
+    "score-before-release": ("scores", "rows", rows(SCORES, score(date_reported="2020-01-01")), 2, "date_reported",
+                             "before m22's release"),
+    "score-before-publication": ("scores", "rows", rows(SCORES, score(model_id="m20", date_reported="2018-09-01")), 2,
+                                 "date_reported", "before toy was published"),
+    "lab-row-unchecked": ("scores", "rows", rows(SCORES, score(checked="")), 2, "checked", "required for lab rows"),
+    "checked-free-text": ("scores", "rows", rows(SCORES, score(checked="looked at it")), 2, "checked", "read in stored copy of"),
+    "preview-in-a-fit": ("models", "rows", rows(MODELS, model(preview="true")), 2, "preview", "a preview is in no fit or trend"),
+    "preview-frontier": ("models", "rows", rows(MODELS, model(preview="true", frontier="true", compute_flop="", confidence="",
+                                                             estimation_method="", compute_source="", compute_source_url="")),
+                         2, "preview", "a preview is in no fit or trend"),
+    "family-unknown": ("models", "rows", rows(MODELS, model(family="nope")), 2, "family", "not a known model id"),
+    "family-of-a-version": ("models", "rows", rows(MODELS, model(id="new1", family="m20"), model(id="new2", family="new1")), 3,
+                            "family", "is itself a version of"),
 }
 
 

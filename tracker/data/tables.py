@@ -295,11 +295,57 @@ def _check_cross(pkg: Package, t: dict[str, pl.DataFrame], report: Report) -> No
         nosrc = m.filter(pl.col("compute_flop").is_not_null() & pl.col("compute_source").is_null())
         for (i,) in nosrc.select("_i").iter_rows():
             report.errors.append(f"{_loc(p, i + 2, 'compute_source')} compute is given without a source; name who estimated it (and the snapshot)")
+    if "models" in t:
+        _check_versions(pkg, t["models"], report)
+    if "scores" in t:
+        _check_scores_dated(pkg, t, report)
     if "scores" in t and "benchmarks" in t:
         s = t["scores"].with_row_index("_i").join(t["benchmarks"].select("id", "floor"), left_on="benchmark_id", right_on="id", how="left")
         low = s.filter(pl.col("score") < pl.col("floor"))
         for i, v, f, b in low.select("_i", "score", "floor", "benchmark_id").head(50).iter_rows():
             report.warnings.append(f"{_loc(pkg.path('scores'), i + 2, 'score')} {v:g} is below the chance floor {f:g} of {b}; check it (kept: small models can score below chance)")
+
+
+def _check_versions(pkg: Package, models: pl.DataFrame, report: Report) -> None:
+    """A family is a line's first release; a preview is in no fit or trend (no compute, not frontier)."""
+    p = pkg.path("models")
+    m = models.with_row_index("_i")
+    roots = m.select(pl.col("id").alias("family"), pl.col("family").alias("_root_family"))
+    chained = m.join(roots, on="family", how="inner").filter(pl.col("_root_family") != pl.col("family"))
+    for i, fam, root in chained.select("_i", "family", "_root_family").head(50).iter_rows():
+        report.errors.append(f"{_loc(p, i + 2, 'family')} {fam!r} is itself a version of {root!r}; "
+                             f"point family to the line's first release ({root})")
+    if "preview" not in m.columns:
+        return
+    bad = m.filter(pl.col("preview") & (pl.col("compute_flop").is_not_null() | pl.col("frontier").fill_null(False)))
+    for i, mid in bad.select("_i", "id").head(50).iter_rows():
+        report.errors.append(f"{_loc(p, i + 2, 'preview')} {mid} is a preview (announced, not publicly available) but carries a "
+                             "compute estimate or the frontier flag: a preview is in no fit or trend; move the estimate to "
+                             "notes and set frontier false, or set preview false once it is released")
+
+
+def _check_scores_dated(pkg: Package, t: dict[str, pl.DataFrame], report: Report) -> None:
+    """Lab rows say how they were checked; no score is dated before its version or its benchmark existed."""
+    p = pkg.path("scores")
+    s = t["scores"].with_row_index("_i")
+    if "checked" in s.columns:
+        for (i,) in s.filter((pl.col("source_kind") == "lab") & pl.col("checked").is_null()).select("_i").head(50).iter_rows():
+            report.errors.append(f"{_loc(p, i + 2, 'checked')} is empty but required for lab rows; write "
+                                 "'YYYY-MM-DD: read in stored copy of <url>' or 'unverified: <why>'")
+    dated = s.filter(pl.col("date_reported").is_not_null())
+    if "models" in t:
+        early = dated.join(t["models"].select(pl.col("id").alias("model_id"), "release_date"), on="model_id", how="inner").filter(
+            pl.col("date_reported") < pl.col("release_date"))
+        for i, d, mid, r in early.select("_i", "date_reported", "model_id", "release_date").head(50).iter_rows():
+            report.errors.append(f"{_loc(p, i + 2, 'date_reported')} {d} is before {mid}'s release ({r}); a score belongs to the "
+                                 "version evaluated, dated by its release: move the row to that version (tracker add model "
+                                 "--family ..., with --preview true for an announced, unreleased one) or correct the date")
+    if "benchmarks" in t and "published" in t["benchmarks"].columns:
+        pub = t["benchmarks"].select(pl.col("id").alias("benchmark_id"), "published").filter(pl.col("published").is_not_null())
+        early = dated.join(pub, on="benchmark_id", how="inner").filter(pl.col("date_reported") < pl.col("published"))
+        for i, d, b, pd in early.select("_i", "date_reported", "benchmark_id", "published").head(50).iter_rows():
+            report.errors.append(f"{_loc(p, i + 2, 'date_reported')} {d} is before {b} was published ({pd}); no score is known "
+                                 "before its benchmark existed: use the date the score became public")
 
 
 def validate_dir(root: str | Path, contents: dict[str, bytes] | None = None) -> tuple[Report, Tables | None]:

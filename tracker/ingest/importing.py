@@ -349,6 +349,9 @@ def plan(kind: str, externals: list[External], current: writer.Current, *, vinta
         row["id" if table == "models" else "model_id"] = model_id
         if table == "scores":
             row = _no_earlier_than_benchmark(row, published)
+            if row.get("source_kind") == "lab" and not row.get("checked"):
+                row["checked"] = (f"unverified: imported by tracker import {kind} from {row['source_name']}; "
+                                  "not read on the developer's own page")
         pos = index.get(state.key(row))
         if pos is None and known(row):
             report.unchanged += 1  # the same fact, recorded from another file

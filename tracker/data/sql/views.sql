@@ -7,8 +7,11 @@ SELECT
     b.name                                   AS benchmark_name,
     b.floor,
     b.ceiling,
+    b.published                              AS benchmark_published,
     s.model_id,
     m.name                                   AS model_name,
+    m.family,
+    m.preview,
     m.organization,
     m.release_date,
     m.compute_flop,
@@ -54,8 +57,11 @@ LEFT JOIN (SELECT benchmark_id, min(date_reported) AS first_dated FROM scores GR
     ON bf.benchmark_id = s.benchmark_id
 CROSS JOIN (SELECT greatest((SELECT max(release_date) FROM models), (SELECT max(date_reported) FROM scores)) AS vintage) AS v;
 
+-- The frontier compute trend's points: each model line once (its first release with an
+-- estimate; versions carry no compute of their own), previews never (they are in no trend).
 CREATE OR REPLACE VIEW frontier_models AS
 SELECT id AS model_id, name AS model_name, organization, release_date,
        compute_flop, log10(compute_flop) AS log10_compute, confidence, estimation_method, compute_source
 FROM models
-WHERE frontier AND compute_flop IS NOT NULL;
+WHERE frontier AND compute_flop IS NOT NULL AND NOT preview
+QUALIFY row_number() OVER (PARTITION BY family ORDER BY release_date, id) = 1;
