@@ -21,7 +21,8 @@ tracker import epoch-models "$REF/epoch-models-2025-04/all_ai_models.csv" "$@"
 tracker import epoch-models "$REF/epoch-models-2025-11/notable_ai_models.csv" "$@"
 tracker import epoch-models "$REF/epoch-models-2025-11/large_scale_ai_models.csv" "$@"
 tracker import epoch-models "$REF/epoch-models-2025-11/frontier_ai_models.csv" "$@"
-tracker import epoch-models "$REF/epoch-models-2026-05/large_scale_ai_models.csv" "$@"
+# the newest file also brings the 2025-26 language models it estimates (--add-new)
+tracker import epoch-models "$REF/epoch-models-2026-05/large_scale_ai_models.csv" --add-new 2025-01-01 "$@"
 # Scores (scores.csv)
 tracker import epoch-runs "$REF/epoch-benchmarks-2025-12/benchmarks_runs.csv" --model-versions "$MV" "$@"
 tracker import epoch-mmlu "$REF/epoch-benchmarks-2025-12/external_benchmark_mmlu.csv" --model-versions "$MV" "$@"

@@ -48,12 +48,12 @@ def test_reimporting_score_files_changes_nothing(kind: str, reference: Path, scr
 @pytest.mark.parametrize(
     ("vintage", "name", "max_changes"),
     [
+        ("epoch-models-2026-05", "large_scale_ai_models.csv", 0),
         ("epoch-models-2025-11", "notable_ai_models.csv", 0),
         ("epoch-models-2025-11", "large_scale_ai_models.csv", 0),
-        # Same snapshot, other file: the seed preferred the notable file's values
-        # (GPT-4.5's compute 2.1e26 over the frontier file's 3.8e26, noted in the
-        # row; Zhipu's organization spelling): reported, not applied.
-        ("epoch-models-2025-11", "frontier_ai_models.csv", 3),
+        # GPT-4.5's 3.8e26 is now taken from the 2026-05 file: the frontier file (same value,
+        # method "benchmarks") is older and is not proposed.
+        ("epoch-models-2025-11", "frontier_ai_models.csv", 0),
         # The April 2025 database is older than the rows' 2025-11 estimates: those
         # are kept (listed in ``kept``). Only models without a compute estimate
         # (no snapshot to compare) show the older file's values, e.g. o3-mini's
@@ -72,6 +72,24 @@ def test_reimporting_models_files_reports_few_changes(vintage: str, name: str, m
         # kept: values of older snapshots, our deliberate differences (mappings/model_overrides.csv),
         # and compute or frontier flags a version or preview does not take
         assert len(r.kept) > 20 and all("older" in k or "kept over the file's" in k or "not taken" in k for k in r.kept)
+
+
+def test_newest_vintage_tracks_new_models_and_handles_the_double_gemini_row(reference: Path, scratch: Path) -> None:
+    from tracker.ingest.importers.epoch import read_epoch_models
+
+    file = reference / "epoch-models-2026-05" / "large_scale_ai_models.csv"
+    rows = [r for r in read_epoch_models(file, "Large-scale AI models database (2026-05 snapshot)") if r["name"] == "Gemini 3.1 Pro"]
+    assert len(rows) == 1 and "twice" in rows[0]["notes"]  # the file's two rows of one model, merged
+    # A model the file has and we do not track comes in with --add-new, with its alias and estimate.
+    models, aliases = scratch / "models.csv", scratch / "model_aliases.csv"
+    models.write_text("".join(ln for ln in models.read_text().splitlines(keepends=True) if not ln.startswith("olmo-3,")))
+    aliases.write_text("".join(ln for ln in aliases.read_text().splitlines(keepends=True) if ",Olmo 3,olmo-3," not in ln))
+    r = importing.import_file("epoch-models", file, data=scratch)
+    assert r.new == []  # not tracked without --add-new
+    r = importing.import_file("epoch-models", file, data=scratch, add_new="2025-01-01")
+    assert [m["id"] for m in r.new] == ["olmo-3"] and r.new_aliases[0]["external_id"] == "Olmo 3"
+    assert "Epoch AI, Large-scale AI models database (2026-05 snapshot)" == r.new[0]["compute_source"]
+    assert importing.import_file("epoch-models", file, data=scratch, add_new="2025-01-01").new == []
 
 
 def test_changed_value_is_a_diff_applied_only_with_update(reference: Path, scratch: Path, capsys) -> None:

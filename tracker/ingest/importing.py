@@ -89,6 +89,7 @@ class ImportReport:
     untracked: int = 0  # models in a models database that we do not track
     skipped: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # differences deliberately not proposed
+    new_aliases: list[dict[str, str]] = field(default_factory=list)  # epoch-model aliases added with --add-new
     update: bool = False
     result: writer.Result | None = None
 
@@ -104,7 +105,7 @@ class ImportReport:
             "changes": [{"line": c.line, "key": list(c.key), "fields": {f: [c.old.get(f, ""), c.new.get(f, "")] for f in c.fields}}
                         for c in self.changes],
             "applied_changes": self.update, "unmapped": [u.__dict__ | {"command": u.command()} for u in self.unmapped],
-            "untracked": self.untracked, "skipped": self.skipped, "kept": self.kept,
+            "untracked": self.untracked, "skipped": self.skipped, "kept": self.kept, "new_aliases": self.new_aliases,
             "written": [str(p) for p in (self.result.written if self.result else [])],
             "dry_run": bool(self.result and self.result.dry_run),
         }
@@ -191,11 +192,13 @@ def vintage_label(file: Path) -> str:
     return label
 
 
-def _read_models(file: Path, vintage: str) -> list[External]:
+def _read_models(file: Path, vintage: str) -> tuple[list[External], list[str]]:
     from tracker.ingest.importers.epoch import public_model, read_epoch_models
 
-    return [External(public_model(r), "epoch-model", r["name"], r["id"], "our id is the slug of Epoch AI's models-database name")
-            for r in read_epoch_models(file, vintage)]
+    rows = read_epoch_models(file, vintage)
+    return ([External({**public_model(r), "_frontier_recomputed": r["_frontier_recomputed"]}, "epoch-model", r["name"], r["id"],
+                      "our id is the slug of Epoch AI's models-database name") for r in rows if not r["_conflict"]],
+            [r["_conflict"] for r in rows if r["_conflict"]])
 
 
 def read_external(kind: str, file: str | Path, *, model_versions: str | Path | None = None,
@@ -208,7 +211,7 @@ def read_external(kind: str, file: str | Path, *, model_versions: str | Path | N
         raise UsageError(f"{file}: no such file")
     try:
         if kind == "epoch-models":
-            return _read_models(file, vintage or vintage_label(file)), []
+            return _read_models(file, vintage or vintage_label(file))
         mv = _sibling_model_versions(file, model_versions, required=kind != "gpai")
         reader: Callable = _READERS[kind]
         return reader(file, mv, epoch_names or {})
@@ -228,6 +231,11 @@ _READERS: dict[str, Callable] = {"epoch-runs": _read_runs, "epoch-mmlu": _read_m
 
 
 def _same(col: str, a: str, b: str) -> bool:
+    if col == "organization" and a and b:
+        # Epoch renames developers between vintages ("Zhipu AI" -> "Z.ai (Zhipu AI)"): a name
+        # that contains the other is the same developer, not a change to propose.
+        sa, sb = ([o.strip().lower() for o in x.split(",")] for x in (a, b))
+        return len(sa) == len(sb) and all(x in y or y in x for x, y in zip(sa, sb))
     if col in NUMERIC and a and b:
         try:
             return float(a) == float(b)
@@ -266,6 +274,9 @@ def _model_change(old: dict[str, str], new: dict[str, str], vintage: str, kept: 
                 kept.append(f"{old['id']}: {col} {old.get(col, '')} kept over the file's {new[col]} ({overrides[col]['reason']})")
                 continue
             merged[col] = new[col]
+    first_estimate = bool(new.get("compute_flop")) and not old.get("compute_flop")
+    if new.get("_frontier_recomputed") and not first_estimate:
+        new = {**new, "frontier": old.get("frontier", "")}  # a recomputed flag only comes with a new estimate
     if new.get("frontier") == "true" and old.get("frontier") != "true":
         if is_version:
             kept.append(f"{old['id']}: frontier flag not taken: {why}")
@@ -279,6 +290,12 @@ def _model_change(old: dict[str, str], new: dict[str, str], vintage: str, kept: 
                 merged[c] = new.get(c, "")
             if new.get("estimation_method"):
                 merged["estimation_method"] = new["estimation_method"]
+            if new.get("notes") and new["notes"] not in old.get("notes", ""):
+                merged["notes"] = f"{old['notes']}; {new['notes']}" if old.get("notes") else new["notes"]
+            if new.get("_frontier_recomputed") == "true" and first_estimate and not is_version:
+                merged["frontier"] = "true"
+                note = "frontier: Epoch AI's definition (top 10 by training compute at release) recomputed from this file"
+                merged["notes"] = f"{merged['notes']}; {note}" if merged.get("notes") else note
     if merged == old:
         return None
     ours, theirs = _snapshot(old.get("compute_source", "")), _snapshot(vintage)
@@ -320,11 +337,56 @@ def _no_earlier_than_benchmark(row: dict[str, str], published: dict[str, str]) -
     return row
 
 
-def plan(kind: str, externals: list[External], current: writer.Current, *, vintage: str = "") -> tuple[writer.Batch, ImportReport]:
+def _track_new(externals: list[External], current: writer.Current, since: str,
+               report: ImportReport) -> tuple[list[writer.Row], list[writer.Row]]:
+    """``--add-new SINCE`` (models files): model rows and epoch-model aliases for the file's entries we do not track.
+
+    An entry whose slug is already one of our ids (a model first met in a score file) gets its
+    alias; an entry released on or after ``since`` with a compute estimate, a language model,
+    gets a model row (frontier flag from the file, or recomputed) and its alias.
+    """
+    aliases = {(a["source"], a["external_id"]) for a in current.tables["model_aliases"].rows}
+    ids = {r["id"] for r in current.tables["models"].rows}
+    mapped_ids = {a["model_id"] for a in current.tables["model_aliases"].rows if a["source"] == "epoch-model"}
+    new_models, new_aliases = [], []
+    for ext in externals:
+        if (ext.source, ext.external_id) in aliases:
+            continue
+        row = ext.row
+        if ext.suggestion in ids:
+            if ext.suggestion in mapped_ids:
+                continue  # our model already has its Epoch entry: a second entry needs a person's decision
+            reason = "Epoch AI's models-database name; its slug is our id (the model first met in a score file)"
+        elif (row.get("compute_flop") and row.get("release_date", "") >= since
+              and "language" in row.get("domain", "").lower() and ext.suggestion not in ids):
+            m = {k: v for k, v in row.items() if not k.startswith("_")}
+            if row.get("_frontier_recomputed") == "true":
+                m["frontier"] = "true"
+                m["notes"] = "; ".join(x for x in (m.get("notes", ""), "frontier: Epoch AI's definition (top 10 by training "
+                                                    "compute at release) recomputed from this file") if x)
+            new_models.append(writer.Row(m, writer.Origin("epoch-models row", len(new_models) + 1)))
+            ids.add(ext.suggestion)
+            reason = "our id is the slug of Epoch AI's models-database name (added by tracker import epoch-models --add-new)"
+        else:
+            continue
+        new_aliases.append(writer.Row({"source": "epoch-model", "external_id": ext.external_id, "model_id": ext.suggestion,
+                                       "effort": "", "reason": reason}, writer.Origin("epoch-models alias", len(new_aliases) + 1)))
+        mapped_ids.add(ext.suggestion)
+    report.new_aliases = [r.values for r in new_aliases]
+    return new_models, new_aliases
+
+
+def plan(kind: str, externals: list[External], current: writer.Current, *, vintage: str = "",
+         add_new: str | None = None) -> tuple[writer.Batch, ImportReport]:
     """Split the file's rows into new rows, changed rows and unmapped ids, against ``current``."""
     table = "models" if kind == "epoch-models" else "scores"
     report = ImportReport(kind, Path(), table, read=len(externals))
-    aliases = {(a["source"], a["external_id"]): a["model_id"] for a in current.tables["model_aliases"].rows}
+    new_models: list[writer.Row] = []
+    if add_new and table == "models":
+        new_models, _ = _track_new(externals, current, add_new, report)
+    aliases = {(a["source"], a["external_id"]): a["model_id"]
+               for a in [*current.tables["model_aliases"].rows, *report.new_aliases]}  # new ones: mapped within this import
+    added_ids = {r.values["id"] for r in new_models}
     state = current.tables[table]
     index = state.index()
     unmapped: dict[tuple[str, str], Unmapped] = {}
@@ -352,6 +414,8 @@ def plan(kind: str, externals: list[External], current: writer.Current, *, vinta
             if row.get("source_kind") == "lab" and not row.get("checked"):
                 row["checked"] = (f"unverified: imported by tracker import {kind} from {row['source_name']}; "
                                   "not read on the developer's own page")
+        if table == "models" and model_id in added_ids:
+            continue  # added by --add-new, from this very row
         pos = index.get(state.key(row))
         if pos is None and known(row):
             report.unchanged += 1  # the same fact, recorded from another file
@@ -378,8 +442,11 @@ def plan(kind: str, externals: list[External], current: writer.Current, *, vinta
         report.unmapped = []
     else:
         report.unmapped = sorted(unmapped.values(), key=lambda u: (u.source, u.external_id))
-    batch.add[table] = adds
-    report.new = [r.values for r in adds]
+    batch.add[table] = adds + new_models
+    if report.new_aliases:
+        batch.add["model_aliases"] = [writer.Row(a, writer.Origin("epoch-models alias", i + 1))
+                                      for i, a in enumerate(report.new_aliases)]
+    report.new = [r.values for r in adds + new_models]
     report.changes = changes
     return batch, report
 
@@ -393,7 +460,8 @@ def _already_known(kind: str, rows: list[dict[str, str]]) -> Callable[[dict[str,
 
 
 def import_file(kind: str, file: str | Path, *, data: str | Path | None = None, model_versions: str | Path | None = None,
-                vintage: str | None = None, update: bool = False, dry_run: bool = False) -> ImportReport:
+                vintage: str | None = None, update: bool = False, dry_run: bool = False,
+                add_new: str | None = None) -> ImportReport:
     """Import a published file into the data folder (see the module docstring)."""
     root = Path(data) if data else default_data_dir()
     load_package(root)
@@ -404,7 +472,7 @@ def import_file(kind: str, file: str | Path, *, data: str | Path | None = None, 
     holder: dict[str, ImportReport] = {}
 
     def build(current: writer.Current) -> writer.Batch:
-        batch, report = plan(kind, externals, current, vintage=label)
+        batch, report = plan(kind, externals, current, vintage=label, add_new=add_new)
         if update:
             batch.update[report.table] = report.changes
         holder["report"] = report
@@ -431,6 +499,7 @@ def report_text(r: ImportReport, *, limit: int = 20) -> str:
     lines = [f"{r.kind}: read {r.read} rows from {r.file}"]
     lines += writer.preview_lines(r.table, r.new, limit=limit)
     lines += writer.change_lines(r.changes, limit=limit)
+    lines += writer.preview_lines("model_aliases", r.new_aliases, limit=limit)
     if r.unmapped:
         lines.append(f"{len(r.unmapped)} external ids have no mapping in model_aliases.csv "
                      f"({sum(u.rows for u in r.unmapped)} rows not imported); add one per id, e.g.:")

@@ -343,6 +343,9 @@ _THROUGHPUT = r"(?:utili[sz]ation|\bMFU\b|\bHFU\b|FLOPs?\s*/\s*(?:s\b|sec|second
 _HW_CALC = re.compile(_THROUGHPUT + r"[^=]{0,80}[*×∗]|[*×∗][^=]{0,80}" + _THROUGHPUT, re.I)
 # "we can't use C=6ND": a method named only to be ruled out
 _RULED_OUT = re.compile(r"(?:can'?t|cannot|can not|doesn'?t|not) (?:use|apply) (?:C\s*=\s*)?6\s*N\s*D", re.I)
+# accelerator-hours with a utilization or a throughput, in prose ("187M H100-hours ... 20 to 40%
+# under the H100 FP8 spec of 2000 teraflop/s"): Epoch's training-cluster analyses
+_HW_PROSE = re.compile(r"(?:[GT]PU|[AH]\d00|H800|H200)[- ]hours.{0,300}(?:utili[sz]ation|teraflop|FLOP/s)", re.I | re.S)
 _COST = re.compile(r"\bcost\b|\bspent\b|[$€]|\beuro", re.I)
 
 
@@ -362,7 +365,7 @@ def classify_compute_notes(notes: str) -> str:
     found = []
     for method, patterns in NOTE_RULES.items():
         if method == "hardware":
-            hit = bool(_ACCEL.search(text) and _HW_CALC.search(text)) and not _COST.search(text)
+            hit = bool(_ACCEL.search(text) and (_HW_CALC.search(text) or _HW_PROSE.search(text))) and not _COST.search(text)
         else:
             hit = any(re.search(p, text, re.I) for p in patterns)
         if hit:
@@ -370,20 +373,72 @@ def classify_compute_notes(notes: str) -> str:
     return ";".join(found)
 
 
+def _same_name_rows(rows: list[dict[str, str]], path: str | Path) -> tuple[list[dict[str, str]], list[str]]:
+    """One row per model name. Epoch's files sometimes list a model twice (the 2026-05
+    large-scale file has two rows named "Gemini 3.1 Pro", same date and link, one with
+    fewer fields): rows that agree on publication date, link and compute are one model,
+    merged field by field (first non-empty value). Rows that disagree cannot be told
+    apart: the name is left out (its row carries ``_conflict``, which the importer
+    reports), never guessed."""
+    by_name: dict[str, dict[str, str]] = {}
+    notes: list[str] = []
+    for row in rows:
+        name = row.get("Model", "").strip()
+        if not name:
+            continue
+        if name not in by_name:
+            by_name[name] = dict(row)
+            continue
+        first = by_name[name]
+        clash = [f"{col} ({first.get(col, '').strip()!r}, {row.get(col, '').strip()!r})"
+                 for col in ("Publication date", "Link", "Training compute (FLOP)")
+                 if first.get(col, "").strip() and row.get(col, "").strip() and first[col].strip() != row[col].strip()]
+        if clash:
+            first["_conflict"] = f"{Path(path).name}: two rows named {name!r} differ in {', '.join(clash)}: left out"
+            continue
+        for col, value in row.items():
+            if value.strip() and not first.get(col, "").strip():
+                first[col] = value
+        notes.append(f"{name}: the file lists it twice (same publication date and link): one model, rows merged")
+    return list(by_name.values()), notes
+
+
+def _top_n_at_release(rows: list[dict[str, str]], n: int = 10) -> set[str]:
+    """Names of the rows in the top ``n`` by training compute at their release (Epoch AI's frontier
+    definition), among the file's rows with an estimate. A deliberate mirror of
+    ``tracker.fit.trend.top_n_at_release`` (ingest imports the data layer only); both count models
+    released the same day as released before."""
+    dated = sorted(((r["Publication date"].strip()[:10], float(r["Training compute (FLOP)"]), r["Model"].strip())
+                    for r in rows if r.get("Training compute (FLOP)", "").strip() and r.get("Publication date", "").strip()),
+                   key=lambda x: x[0])
+    out: set[str] = set()
+    for date, flop, name in dated:
+        more = sum(1 for d, f, _ in dated if d <= date and f > flop)
+        if more < n:
+            out.add(name)
+    return out
+
+
 def read_epoch_models(models_csv: str | Path, vintage_label: str) -> list[dict[str, str]]:
     """Model rows from one file of Epoch's models databases.
 
     ``vintage_label`` names the file and snapshot, e.g. ``"Large-scale AI
     models database (2025-11 snapshot)"``; it goes into ``compute_source``.
-    Each row also carries ``_compute_notes`` and ``_frontier_file`` (internal
-    keys used by ``merge_model_vintages``; not part of the schema).
+    A file without a method column (the 2026-05 copy) gets the method read
+    from Epoch's compute notes (:func:`classify_compute_notes`, said in
+    ``notes``); a file without a frontier column gets Epoch's definition
+    recomputed from its own estimates in ``_frontier_recomputed`` (used only
+    where the estimate is new to us). Internal keys start with ``_``.
     """
     is_frontier_file = "frontier" in Path(models_csv).name
+    raw = read_rows(models_csv)
+    has_method = bool(raw) and "Training compute estimation method" in raw[0]
+    has_frontier = bool(raw) and ("Frontier model" in raw[0] or is_frontier_file)
+    raw, merged_notes = _same_name_rows(raw, models_csv)
+    recomputed = set() if has_frontier else _top_n_at_release(raw)
     out = []
-    for row in read_rows(models_csv):
+    for row in raw:
         name = row["Model"].strip()
-        if not name:
-            continue
         model = empty_model()
         compute = fmt_float(row.get("Training compute (FLOP)", ""))
         if compute and float(compute) <= 0:
@@ -415,74 +470,16 @@ def read_epoch_models(models_csv: str | Path, vintage_label: str) -> list[dict[s
         model["_compute_notes"] = " ".join(row.get("Training compute notes", "").split())
         model["_method_any"] = ";".join(
             m.strip().lower() for m in row.get("Training compute estimation method", "").split(",") if m.strip())
-        model["_method_value"] = compute
-        model["_method_inferred"] = classify_compute_notes(model["_compute_notes"]) if compute else ""
-        model["_frontier_file"] = "true" if is_frontier_file else ""
+        if compute and not has_method:
+            model["estimation_method"] = classify_compute_notes(model["_compute_notes"])
+            if model["estimation_method"]:
+                model["notes"] = INFERRED_METHOD_NOTE
+        model["_frontier_recomputed"] = "" if has_frontier else ("true" if name in recomputed else "false")
+        model["_conflict"] = row.get("_conflict", "")
+        if any(n.startswith(f"{name}: ") for n in merged_notes):
+            model["notes"] = "; ".join(x for x in (model["notes"], f"Epoch AI's file lists {name} twice (same date and link): one model") if x)
         out.append(model)
     return out
-
-
-def merge_model_vintages(vintages: list[list[dict[str, str]]]) -> tuple[dict[str, dict[str, str]], list[str]]:
-    """Merge model rows from several files, newest vintage first in ``vintages``
-    (files of one vintage may be grouped: pass them in preference order).
-
-    Compute (with its bounds, confidence, method and source) comes from the first
-    file that has a value; other fields from the first file with a non-empty
-    value. ``frontier`` is true if any file says so. Returns ({id: row},
-    messages about conflicts between files).
-    """
-    messages: list[str] = []
-    merged: dict[str, dict[str, str]] = {}
-    seen_names: dict[str, dict[int, str]] = {}
-    compute_keys = ["compute_flop", "compute_low", "compute_high", "confidence",
-                    "estimation_method", "compute_source", "compute_source_url"]
-    for index, rows in enumerate(vintages):
-        for row in rows:
-            names = seen_names.setdefault(row["id"], {})
-            if index in names and names[index] != row["name"]:
-                raise ValueError(f"Epoch models: {names[index]!r} and {row['name']!r} both slug to {row['id']!r} in one file")
-            names[index] = row["name"]
-            if row["id"] not in merged:
-                merged[row["id"]] = dict(row)
-                continue
-            cur = merged[row["id"]]
-            if not cur["compute_flop"] and row["compute_flop"]:
-                for key in compute_keys:
-                    cur[key] = row[key]
-                cur["_compute_notes"] = row["_compute_notes"]
-                cur["_method_inferred"] = row["_method_inferred"]
-            elif cur["compute_flop"] and row["compute_flop"] and "2025-11" in row["compute_source"] and \
-                    float(cur["compute_flop"]) != float(row["compute_flop"]):
-                messages.append(
-                    f"{cur['name']}: took {cur['compute_flop']} ({cur['compute_source']}) over "
-                    f"{row['compute_flop']} ({row['compute_source']}): newer entries preferred")
-                if row["_frontier_file"]:
-                    cur["notes"] = _join(cur["notes"], f"Epoch's frontier-models file (2025-07 entries) gives {row['compute_flop']} FLOP"
-                                     + (f" ({row['estimation_method']})" if row['estimation_method'] else ""))
-            for key in ("name", "organization", "release_date", "release_source_url", "parameters",
-                        "open_weights", "domain"):
-                if not cur[key] and row[key]:
-                    cur[key] = row[key]
-            if row["frontier"] == "true":
-                cur["frontier"] = "true"
-            if row["_method_any"] and not cur.get("_method_any"):
-                cur["_method_any"] = row["_method_any"]
-                cur["_method_value"] = row["compute_flop"]
-    # Estimation method: only the frontier file has the column. Carry it over
-    # when the file has no value of its own or the same value; otherwise infer
-    # it from Epoch's compute notes of the vintage the compute comes from
-    # (classify_compute_notes), marked as inferred in ``notes``.
-    for row in merged.values():
-        if not row["compute_flop"] or row["estimation_method"]:
-            continue
-        method, value = row.get("_method_any", ""), row.get("_method_value", "")
-        if method and (not value or float(value) == float(row["compute_flop"])):
-            row["estimation_method"] = method
-            row["notes"] = _join(row["notes"], "estimation method from Epoch's frontier-models file (2025-11)")
-        elif row.get("_method_inferred"):
-            row["estimation_method"] = row["_method_inferred"]
-            row["notes"] = _join(row["notes"], INFERRED_METHOD_NOTE)
-    return merged, messages
 
 
 def public_model(row: dict[str, str]) -> dict[str, str]:
