@@ -93,3 +93,12 @@ def test_every_lab_row_says_how_it_was_checked(tables: data.Tables) -> None:
     assert lab["checked"].is_not_null().all()
     ok = lab["checked"].str.contains(r"^(\d{4}-\d{2}-\d{2}: read in stored copy of \S|unverified: \S)")
     assert ok.all()
+
+
+def test_freshness_names_the_newest_score_and_estimate(tables: data.Tables) -> None:
+    import datetime as dt
+    with Store(tables) as s:
+        f = s.freshness(dt.date(2026, 6, 30))
+    assert f["newest_score"] >= dt.date(2026, 6, 1)
+    assert f["newest_compute_date"].year == 2026 and f["newest_compute_model"]
+    assert 0 < f["recent_without_compute"] <= f["recent_scored"]

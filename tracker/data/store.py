@@ -136,6 +136,23 @@ class Store:
             "SELECT greatest((SELECT max(release_date) FROM models), (SELECT max(date_reported) FROM scores)) AS d"
         )["d"].item()
 
+    def freshness(self, as_of: dt.date) -> dict:
+        """How fresh the data is on ``as_of`` (for the forecast report): the newest score known, the newest
+        model with a compute estimate, and the scored models of the 12 months before ``as_of`` without one."""
+        row = self._frame(
+            "SELECT (SELECT max(known_date) FROM scores_joined WHERE known_date <= getvariable('d')) AS newest_score, "
+            "(SELECT arg_max(id, release_date) FROM models WHERE compute_flop IS NOT NULL AND release_date <= getvariable('d')) "
+            "AS newest_compute_model, "
+            "(SELECT max(release_date) FROM models WHERE compute_flop IS NOT NULL AND release_date <= getvariable('d')) "
+            "AS newest_compute_date, "
+            "(SELECT count(DISTINCT model_id) FROM scores_joined WHERE compute_flop IS NULL AND NOT preview "
+            " AND release_date <= getvariable('d') AND release_date > getvariable('d') - INTERVAL 365 DAY) AS recent_without_compute, "
+            "(SELECT count(DISTINCT model_id) FROM scores_joined WHERE NOT preview "
+            " AND release_date <= getvariable('d') AND release_date > getvariable('d') - INTERVAL 365 DAY) AS recent_scored",
+            {"d": as_of},
+        ).row(0, named=True)
+        return dict(row)
+
     # -- the user's own SQL ---------------------------------------------------------------
 
     def query(self, sql: str) -> pl.DataFrame:
