@@ -134,6 +134,7 @@ def _read_runs(file: Path, mv: Path | None, _names: dict[str, str]) -> tuple[lis
     from tracker.ingest.importers.epoch import read_epoch_runs
     from tracker.ingest.importers.versions import EpochVersions
 
+    assert mv is not None  # required for this kind (_sibling_model_versions)
     versions = EpochVersions(mv)
     out = []
     for r in read_epoch_runs(file, versions):
@@ -147,6 +148,7 @@ def _read_mmlu(file: Path, mv: Path | None, names: dict[str, str]) -> tuple[list
     from tracker.ingest import mappings
     from tracker.ingest.importers.epoch import read_mmlu_collection
 
+    assert mv is not None  # required for this kind (_sibling_model_versions)
     kept, dropped = read_mmlu_collection(file, mv, names)
     skip = mappings.skipped("epoch-mmlu")
     out, skipped = [], []
@@ -348,7 +350,8 @@ def _track_new(externals: list[External], current: writer.Current, since: str,
     aliases = {(a["source"], a["external_id"]) for a in current.tables["model_aliases"].rows}
     ids = {r["id"] for r in current.tables["models"].rows}
     mapped_ids = {a["model_id"] for a in current.tables["model_aliases"].rows if a["source"] == "epoch-model"}
-    new_models, new_aliases = [], []
+    new_models: list[writer.Row] = []
+    new_aliases: list[writer.Row] = []
     for ext in externals:
         if (ext.source, ext.external_id) in aliases:
             continue

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from tracker.ingest import mappings
 from tracker.ingest.importers.common import (
-    ALIAS_FIELDS, MODEL_FIELDS, SCORE_FIELDS, first_url, model_id_for, read_rows, slugify, split_effort,
+    MODEL_FIELDS, SCORE_FIELDS, first_url, model_id_for, read_rows, split_effort,
 )
 from tracker.ingest.importers.versions import EpochVersions, Resolution, VersionResolver  # noqa: F401 (re-exported)
 
@@ -200,10 +200,10 @@ def map_mmlu_row(row: dict[str, str], resolver: EpochVersions,
         return MmluMapping(None, target, "", "epoch-model", name,
                            f"Epoch MMLU collection name {name!r} (no version id) hand-mapped to Epoch model {target!r}", "")
     if epoch_names:
-        target = epoch_names.get(model_id_for(name))
-        if target:
-            return MmluMapping(None, target, "", "epoch-model", name,
-                               f"Epoch MMLU collection name {name!r} (no version id) equals Epoch model {target!r} up to slug", "")
+        same = epoch_names.get(model_id_for(name))
+        if same:
+            return MmluMapping(None, same, "", "epoch-model", name,
+                               f"Epoch MMLU collection name {name!r} (no version id) equals Epoch model {same!r} up to slug", "")
     return None
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from tracker.ingest import mappings
-from tracker.ingest.importers.common import ALIAS_FIELDS, MODEL_FIELDS, SCORE_FIELDS, slugify, split_effort
+from tracker.ingest.importers.common import MODEL_FIELDS, slugify, split_effort
 from tracker.ingest.importers.versions import EpochVersions, tag_date as _tag_date
 
 BENCHMARK_ID = "swe-bench-verified"
