@@ -1,8 +1,8 @@
 """tracker import on the real published files in ../shared/reference (skipped where absent).
 
-The shipped data was seeded from these files, so re-importing them into a
-scratch copy of datasets/ must find (almost) nothing new or changed; the few
-differences are explained below.
+The shipped data is refreshed from these files (scripts/refresh.sh), so
+re-importing them into a scratch copy of datasets/ must find nothing new or
+changed; the few differences of the superseded April 2025 file are explained below.
 """
 
 from __future__ import annotations
