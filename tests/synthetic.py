@@ -14,13 +14,13 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.conftest import DATASETS, MODELS_HEADER, SCORES_HEADER
+from tests.conftest import CHECKED, DATASETS, MODELS_HEADER, SCORES_HEADER
 
 S, MID = 1.2, 23.5  # per decade; log10 FLOP at the midpoint
 GROWTH, X0, YEAR0 = 0.7, 20.0, 2018.0  # decades per year, log10 FLOP at YEAR0
 NOISE = 0.004
-BENCH = """id,name,family,variant,items,floor,ceiling,ceiling_source,aliases,settings,default_source,url,notes
-syn,Synthetic QA,syn,all,1000,0.25,1,,syn,5-shot,any,https://example.org/syn,
+BENCH = """id,name,family,variant,items,floor,ceiling,ceiling_source,aliases,settings,default_source,url,published,notes
+syn,Synthetic QA,syn,all,1000,0.25,1,,syn,5-shot,any,https://example.org/syn,2017-01-01,
 """
 
 
@@ -37,9 +37,9 @@ def write_synthetic(root: Path, seed: int = 7, extra_scores: list[str] | None = 
         y = 0.25 + 0.75 / (1 + np.exp(-S * (x - MID))) + rng.normal(0, NOISE)
         y = float(np.clip(y, 0, 1))
         mid = f"s{k:03d}"
-        models.append(f"{mid},{mid.upper()},SynOrg,{d},https://example.org/{mid},{10 ** x:.6e},,,confident,"
+        models.append(f"{mid},{mid.upper()},{mid},SynOrg,{d},https://example.org/{mid},false,{10 ** x:.6e},,,confident,"
                       f"operation counting,Synthetic,https://example.org/c,,false,true,Language,\n")
-        scores.append(f"{mid},syn,{y:.5f},,5-shot,,,lab,Syn report,https://example.org/r,{d},\n")
+        scores.append(f"{mid},syn,{y:.5f},,5-shot,,,lab,Syn report,https://example.org/r,{d},{CHECKED},\n")
     scores += extra_scores or []
     (root / "models.csv").write_text("".join(models), encoding="utf-8")
     (root / "scores.csv").write_text("".join(scores), encoding="utf-8")

@@ -27,29 +27,75 @@ from tracker.data.store import Store
 #: Months of median absolute error the synthetic backtest may show (monthly models:
 #: the first model to cross lands on a monthly grid, so half a month is irreducible).
 SYN_MAE_MONTHS = 3.0
-UNDATED_LAG_DAYS = 183  # tracker/sql/views.sql
+UNDATED_LAG_DAYS = 183  # tracker/data/sql/views.sql: the lag when neither the source nor its kind has 10 dated rows
+MIN_LAG_ROWS = 10
 
 
 # -- the as-of filter ---------------------------------------------------------------------
 
 
-def _expected_known(scores: pl.DataFrame, models: pl.DataFrame) -> pl.DataFrame:
+def _lags(scores: pl.DataFrame, models: pl.DataFrame) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
+    """(source -> (n, lag days), kind -> (n, lag days)): the upper quartile of the release-to-report lag of
+    contemporaneous dated rows (model released on or after the source's first dated row), recomputed."""
+    d = scores.filter(pl.col("date_reported").is_not_null()).join(
+        models.select(pl.col("id").alias("model_id"), "release_date"), on="model_id")
+    d = d.with_columns(pl.col("date_reported").min().over("source_name").alias("first"))
+    c = d.filter((pl.col("release_date") >= pl.col("first")) & (pl.col("date_reported") >= pl.col("release_date")))
+    c = c.with_columns((pl.col("date_reported") - pl.col("release_date")).dt.total_days().alias("lag"))
+
+    def per(col: str) -> dict[str, tuple[int, int]]:
+        g = c.group_by(col).agg(pl.len().alias("n"), pl.col("lag").quantile(0.75, interpolation="linear").alias("q"))
+        return {k: (n, int(np.ceil(q))) for k, n, q in g.iter_rows()}
+
+    return per("source_name"), per("source_kind")
+
+
+def _expected_known(scores: pl.DataFrame, models: pl.DataFrame, benchmarks: pl.DataFrame) -> pl.DataFrame:
     """The known-date rule recomputed in polars, independently of the SQL view."""
     vintage = max(models["release_date"].max(), scores["date_reported"].max())
+    by_source, by_kind = _lags(scores, models)
+
+    def lag(source: str, kind: str) -> int:
+        if by_source.get(source, (0, 0))[0] >= MIN_LAG_ROWS:
+            return by_source[source][1]
+        if by_kind.get(kind, (0, 0))[0] >= MIN_LAG_ROWS:
+            return by_kind[kind][1]
+        return UNDATED_LAG_DAYS
+
     first = scores.group_by("benchmark_id").agg(pl.col("date_reported").min().alias("first"))
-    j = scores.join(models.select(pl.col("id").alias("model_id"), "release_date"), on="model_id").join(first, on="benchmark_id", how="left")
-    lagged = (pl.max_horizontal("release_date", pl.col("first").fill_null(pl.col("release_date")))
-              + pl.duration(days=UNDATED_LAG_DAYS))
+    j = (scores.join(models.select(pl.col("id").alias("model_id"), "release_date"), on="model_id")
+         .join(first, on="benchmark_id", how="left")
+         .join(benchmarks.select(pl.col("id").alias("benchmark_id"), "published"), on="benchmark_id", how="left"))
+    j = j.with_columns(pl.struct("source_name", "source_kind").map_elements(
+        lambda r: lag(r["source_name"], r["source_kind"]), return_dtype=pl.Int64).alias("lag"))
+    anchor = pl.max_horizontal("release_date", pl.col("published").fill_null(pl.col("release_date")),
+                               pl.col("first").fill_null(pl.col("release_date")))
     return j.with_columns(
         pl.when(pl.col("date_reported").is_not_null()).then(pl.col("date_reported"))
-        .when(pl.col("source_kind") == "lab").then(pl.col("release_date"))
-        .otherwise(pl.min_horizontal(lagged, pl.lit(vintage))).alias("known")
+        .when(pl.col("source_kind") == "lab").then(pl.max_horizontal("release_date", pl.col("published").fill_null(pl.col("release_date"))))
+        .otherwise(pl.min_horizontal(anchor + pl.duration(days=pl.col("lag")), pl.lit(vintage))).alias("known")
     )
+
+
+def test_known_dates_match_the_independent_recomputation() -> None:
+    t = data.load(DATASETS)
+    known = _expected_known(t.scores, t.models, t.benchmarks)
+    with Store(t) as s:
+        view = s.query("SELECT model_id, benchmark_id, setting, effort, model_version, source_name, known_date FROM scores_joined")
+        lags = s.query("SELECT * FROM source_lags")
+    keys = ["model_id", "benchmark_id", "setting", "effort", "model_version", "source_name"]
+    fill = [pl.col("effort").fill_null(""), pl.col("model_version").fill_null("")]
+    both = view.with_columns(fill).join(known.with_columns(fill), on=keys, how="inner")
+    assert both.height == t.scores.height
+    assert (both["known_date"] == both["known"]).all()
+    # Epoch AI's hub reports new models within about two months (upper quartile), not 183 days
+    hub = lags.filter((pl.col("level") == "source") & (pl.col("key") == "Epoch AI Benchmarking Hub")).row(0, named=True)
+    assert hub["n"] >= 50 and hub["lag_days"] <= 90
 
 
 def test_as_of_never_leaks_on_real_data() -> None:
     t = data.load(DATASETS)
-    known = _expected_known(t.scores, t.models)
+    known = _expected_known(t.scores, t.models, t.benchmarks)
     with Store(t) as s:
         for bid in bt.GRIDS:
             b = resolve_benchmark(t, bid)
@@ -64,8 +110,9 @@ def test_as_of_never_leaks_on_real_data() -> None:
 
 def test_undated_third_party_score_counts_from_release_plus_lag(tmp_path: Path) -> None:
     # s040 is released 2021-05-01. An undated independent re-run scores it 0.99 (a later backfill):
-    # it must not be visible on 2021-06-01, only from 2021-05-01 + 183 days = 2021-10-31.
-    extra = ["s040,syn,0.99,,5-shot,,,independent,Later leaderboard,https://example.org/lb,,\n"]
+    # it must not be visible on 2021-06-01, only from 2021-05-01 + 183 days = 2021-10-31 (no dated
+    # independent rows to measure a lag from: the default).
+    extra = ["s040,syn,0.99,,5-shot,,,independent,Later leaderboard,https://example.org/lb,,,\n"]
     t = data.load(write_synthetic(tmp_path / "d", extra_scores=extra))
     b = resolve_benchmark(t, "syn")
     with Store(t) as s:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from tests.conftest import write_tiny
+from tests.conftest import CHECKED, write_tiny
 from tracker.cli.main import main
 from tracker.data import tables as data
 from tracker.data.catalog import resolve_benchmark
@@ -30,10 +30,10 @@ def _tie_data(root: Path) -> Path:
     write_tiny(root)
     with open(root / "models.csv", "a", encoding="utf-8") as fh:
         for mid, _, _ in TIES:
-            fh.write(f"{mid},{mid.upper()},TestOrg,2024-06-01,https://example.org/{mid},,,,,,,,,false,false,Language,\n")
+            fh.write(f"{mid},{mid.upper()},{mid},TestOrg,2024-06-01,https://example.org/{mid},false,,,,,,,,,false,false,Language,\n")
     with open(root / "scores.csv", "a", encoding="utf-8") as fh:
         for mid, score, known in TIES:
-            fh.write(f"{mid},toy,{score},,5-shot,,,lab,Toy report,https://example.org/report,{known},\n")
+            fh.write(f"{mid},toy,{score},,5-shot,,,lab,Toy report,https://example.org/report,{known},{CHECKED},\n")
     return root
 
 

@@ -1,8 +1,8 @@
 """tracker import on the real published files in ../shared/reference (skipped where absent).
 
-The shipped data was seeded from these files, so re-importing them into a
-scratch copy of datasets/ must find (almost) nothing new or changed; the few
-differences are explained below.
+The shipped data is refreshed from these files (scripts/refresh.sh), so
+re-importing them into a scratch copy of datasets/ must find nothing new or
+changed; the few differences of the superseded April 2025 file are explained below.
 """
 
 from __future__ import annotations
@@ -29,13 +29,14 @@ def scratch(tmp_path: Path) -> Path:
 def _files(reference: Path) -> dict[str, Path]:
     b = reference / "epoch-benchmarks-2025-12"
     return {"runs": b / "benchmarks_runs.csv", "mmlu": b / "external_benchmark_mmlu.csv", "mv": b / "model_versions.csv",
-            "swebench": reference / "swebench-leaderboards-2025-12" / "leaderboards.json"}
+            "swebench": reference / "swebench-leaderboards-2025-12" / "leaderboards.json",
+            "gpai": reference / "gpai-dated-scores-2026-06" / "dated_scores_four_benchmarks.csv"}
 
 
-@pytest.mark.parametrize("kind", ["epoch-runs", "epoch-mmlu", "swebench-leaderboard"])
+@pytest.mark.parametrize("kind", ["epoch-runs", "epoch-mmlu", "swebench-leaderboard", "gpai"])
 def test_reimporting_score_files_changes_nothing(kind: str, reference: Path, scratch: Path) -> None:
     f = _files(reference)
-    file = {"epoch-runs": f["runs"], "epoch-mmlu": f["mmlu"], "swebench-leaderboard": f["swebench"]}[kind]
+    file = {"epoch-runs": f["runs"], "epoch-mmlu": f["mmlu"], "swebench-leaderboard": f["swebench"], "gpai": f["gpai"]}[kind]
     before = (scratch / "scores.csv").read_bytes()
     r = importing.import_file(kind, file, data=scratch, model_versions=f["mv"])
     assert r.read > 50
@@ -47,12 +48,12 @@ def test_reimporting_score_files_changes_nothing(kind: str, reference: Path, scr
 @pytest.mark.parametrize(
     ("vintage", "name", "max_changes"),
     [
+        ("epoch-models-2026-05", "large_scale_ai_models.csv", 0),
         ("epoch-models-2025-11", "notable_ai_models.csv", 0),
         ("epoch-models-2025-11", "large_scale_ai_models.csv", 0),
-        # Same snapshot, other file: the seed preferred the notable file's values
-        # (GPT-4.5's compute 2.1e26 over the frontier file's 3.8e26, noted in the
-        # row; Zhipu's organization spelling): reported, not applied.
-        ("epoch-models-2025-11", "frontier_ai_models.csv", 3),
+        # GPT-4.5's 3.8e26 is now taken from the 2026-05 file: the frontier file (same value,
+        # method "benchmarks") is older and is not proposed.
+        ("epoch-models-2025-11", "frontier_ai_models.csv", 0),
         # The April 2025 database is older than the rows' 2025-11 estimates: those
         # are kept (listed in ``kept``). Only models without a compute estimate
         # (no snapshot to compare) show the older file's values, e.g. o3-mini's
@@ -68,7 +69,27 @@ def test_reimporting_models_files_reports_few_changes(vintage: str, name: str, m
     assert r.new == [] and r.pending == len(r.changes)
     assert (scratch / "models.csv").read_bytes() == before  # nothing applied without --update
     if name == "all_ai_models.csv":
-        assert len(r.kept) > 20 and all("older" in k for k in r.kept)
+        # kept: values of older snapshots, our deliberate differences (mappings/model_overrides.csv),
+        # and compute or frontier flags a version or preview does not take
+        assert len(r.kept) > 20 and all("older" in k or "kept over the file's" in k or "not taken" in k for k in r.kept)
+
+
+def test_newest_vintage_tracks_new_models_and_handles_the_double_gemini_row(reference: Path, scratch: Path) -> None:
+    from tracker.ingest.importers.epoch import read_epoch_models
+
+    file = reference / "epoch-models-2026-05" / "large_scale_ai_models.csv"
+    rows = [r for r in read_epoch_models(file, "Large-scale AI models database (2026-05 snapshot)") if r["name"] == "Gemini 3.1 Pro"]
+    assert len(rows) == 1 and "twice" in rows[0]["notes"]  # the file's two rows of one model, merged
+    # A model the file has and we do not track comes in with --add-new, with its alias and estimate.
+    models, aliases = scratch / "models.csv", scratch / "model_aliases.csv"
+    models.write_text("".join(ln for ln in models.read_text().splitlines(keepends=True) if not ln.startswith("olmo-3,")))
+    aliases.write_text("".join(ln for ln in aliases.read_text().splitlines(keepends=True) if ",Olmo 3,olmo-3," not in ln))
+    r = importing.import_file("epoch-models", file, data=scratch)
+    assert r.new == []  # not tracked without --add-new
+    r = importing.import_file("epoch-models", file, data=scratch, add_new="2025-01-01")
+    assert [m["id"] for m in r.new] == ["olmo-3"] and r.new_aliases[0]["external_id"] == "Olmo 3"
+    assert "Epoch AI, Large-scale AI models database (2026-05 snapshot)" == r.new[0]["compute_source"]
+    assert importing.import_file("epoch-models", file, data=scratch, add_new="2025-01-01").new == []
 
 
 def test_changed_value_is_a_diff_applied_only_with_update(reference: Path, scratch: Path, capsys) -> None:
@@ -103,7 +124,7 @@ def test_missing_mapping_is_reported_with_the_command(reference: Path, scratch: 
     assert code == 0
     assert [u["external_id"] for u in d["unmapped"]] == ["gpt-4o-2024-11-20"]
     assert d["unmapped"][0]["command"].startswith("tracker add alias --source epoch-version --external-id gpt-4o-2024-11-20 "
-                                                  "--model-id gpt-4o")
+                                                  "--model-id gpt-4o-nov-2024")
 
 
 def test_new_rows_are_added_in_order(reference: Path, scratch: Path, capsys) -> None:
@@ -116,6 +137,25 @@ def test_new_rows_are_added_in_order(reference: Path, scratch: Path, capsys) -> 
     out = capsys.readouterr().out
     assert code == 0 and "added 3 scores rows" in out
     assert scores.read_text().splitlines(keepends=True) == lines
+
+
+def test_gpai_keeps_feeds_apart_and_efforts_as_settings(reference: Path, scratch: Path) -> None:
+    from tracker.ingest.importers.gpai import read_gpai
+    from tracker.ingest.importers.versions import EpochVersions
+
+    f = _files(reference)
+    rows, _ = read_gpai(f["gpai"], EpochVersions(f["mv"]))
+    feeds = {r.feed for r in rows}
+    assert feeds == {"epoch_live", "epoch", "kaggle"}  # rand (subsets) and seal (SWE-Bench Pro) left out
+    assert {r.score["benchmark_id"] for r in rows} <= {"gpqa-diamond", "frontiermath", "frontiermath-tier4-v2", "mmlu"}
+    kaggle = [r for r in rows if r.feed == "kaggle"]
+    assert kaggle and all(r.score["setting"] == "kaggle-open-benchmarks" for r in kaggle)
+    # One version, several efforts: gpt-5.2 at xhigh is the version gpt-5.2-2025-12-11 with effort xhigh.
+    x = [r for r in rows if r.external_id == "gpt-5.2-2025-12-11_xhigh" and r.score["benchmark_id"] == "frontiermath"]
+    assert len(x) == 1 and x[0].score["effort"] == "xhigh" and x[0].score["model_version"] == "gpt-5.2-2025-12-11"
+    # Re-importing into the shipped data finds the rows known from the Epoch files as unchanged, not new.
+    r = importing.import_file("gpai", f["gpai"], data=scratch, model_versions=f["mv"], dry_run=True)
+    assert r.new == [] and r.unchanged == r.read == len(rows)
 
 
 def test_unreadable_file_is_one_line(tmp_path: Path, scratch: Path, capsys) -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from tracker.ingest.importers.common import ALIAS_FIELDS, MODEL_FIELDS, SCORE_FIELDS
 from tracker.ingest.importers.swebench import (
-    ALIAS_FIELDS, MODEL_FIELDS, SCORE_FIELDS, import_leaderboards, read_leaderboards,
+    import_leaderboards, read_leaderboards,
 )
 
 REFERENCE = Path(__file__).resolve().parents[1] / ".." / "shared" / "reference"

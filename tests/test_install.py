@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import CHECKED
 from tracker.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,7 +95,7 @@ def test_html_chart_draws_in_chromium(tiny: Path, tmp_path: Path, capsys) -> Non
                  "--data", str(tiny)]) == 0
     assert main(["add", "score", "--bench", "toy", "--model", "evil-1", "--score", "0.93", "--setting", "5-shot",
                  "--source-kind", "lab", "--source-name", XSS, "--url", "https://example.org/evil",
-                 "--data", str(tiny)]) == 0
+                 "--checked", CHECKED, "--data", str(tiny)]) == 0
     pages = []
     for kind, extra in (("fit", []), ("progress", []), ("fit", ["--method", "date"])):
         out = tmp_path / f"{kind}{len(pages)}.html"

@@ -23,7 +23,7 @@ from tracker.ingest import writer
 from tracker.errors import FitError, TrackerError
 from tracker.data.schema import load_package
 
-from conftest import SCORES_HEADER, write_tiny
+from conftest import CHECKED, SCORES_HEADER, write_tiny
 
 LOCATED = re.compile(r"^.+:\d+: [a-z_ ]+: \S.*$")  # file:line: column: message (one line)
 FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -105,7 +105,7 @@ printable = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), m
 
 
 @settings(max_examples=50, deadline=None)
-@given(values=st.lists(printable, min_size=12, max_size=12))
+@given(values=st.lists(printable, min_size=13, max_size=13))
 def test_format_row_round_trips(values: list[str]) -> None:
     res = load_package(Path(__file__).resolve().parents[1] / "datasets").resources["scores"]
     line = writer.format_row(res, dict(zip(res.columns, values)))
@@ -126,7 +126,7 @@ MODELS = ["m20", "m21", "m22", "m23", "m24", "gpt-4", "m25", "nocomp"]
        target=st.floats(min_value=0.26, max_value=0.99))
 def test_forecast_on_random_scores_is_a_result_or_a_fit_error(scores: dict[str, float], target: float, tmp_path_factory) -> None:
     root = write_tiny(tmp_path_factory.mktemp("f") / "data")
-    lines = [SCORES_HEADER] + [f"{m},toy,{s!r},,5-shot,,,lab,Toy report,https://example.org/report,,\n" for m, s in scores.items()]
+    lines = [SCORES_HEADER] + [f"{m},toy,{s!r},,5-shot,,,lab,Toy report,https://example.org/report,,{CHECKED},\n" for m, s in scores.items()]
     (root / "scores.csv").write_text("".join(lines), encoding="utf-8")
     try:
         fc = api.forecast("toy", target, data=root, n_boot=100, seed=1)
@@ -139,17 +139,17 @@ def test_forecast_on_random_scores_is_a_result_or_a_fit_error(scores: dict[str, 
 def _tiny_with(tmp_path: Path, scores: dict[str, str] | None = None, compute: str | None = None) -> Path:
     root = write_tiny(tmp_path / "data")
     if scores is not None:
-        lines = [SCORES_HEADER] + [f"{m},toy,{s},,5-shot,,,lab,Toy report,https://example.org/report,,\n" for m, s in scores.items()]
+        lines = [SCORES_HEADER] + [f"{m},toy,{s},,5-shot,,,lab,Toy report,https://example.org/report,,{CHECKED},\n" for m, s in scores.items()]
         (root / "scores.csv").write_text("".join(lines), encoding="utf-8")
     if compute is not None:
         p = root / "models.csv"
         out = []
         for i, line in enumerate(p.read_text().splitlines()):
             c = line.split(",")
-            if i and c[5]:
-                c[5] = compute
+            if i and c[7]:  # compute_flop; then confidence, method, source, source URL
+                c[7] = compute
                 if not compute:
-                    c[8] = c[9] = c[10] = c[11] = ""
+                    c[10] = c[11] = c[12] = c[13] = ""
             out.append(",".join(c))
         p.write_text("\n".join(out) + "\n")
     return root

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 import tracker
+from tests.conftest import CHECKED
 from tracker.cli.main import main
 from tracker.forecast import ledger as ledgermod
 from tracker.ingest import writer
@@ -183,7 +184,7 @@ def test_shuffled_rows_give_byte_identical_output(argv: list[str], tmp_path: Pat
 # -- aliases, vocabularies, validate ---------------------------------------------------------
 def test_add_score_takes_aliases_and_checks_settings(tiny: Path, capsys) -> None:
     base = ["add", "score", "--bench", "tq", "--model", "m21", "--score", "0.5", "--source-kind", "lab",
-            "--source-name", "Alias test", "--url", "https://example.org/a", "--data", str(tiny)]
+            "--source-name", "Alias test", "--url", "https://example.org/a", "--checked", CHECKED, "--data", str(tiny)]
     code, _, err = run(capsys, *base, "--setting", "5-shot")
     assert code == 0, err
     assert "m21,toy,0.5,,5-shot" in (tiny / "scores.csv").read_text()
@@ -204,7 +205,7 @@ def test_validate_refuses_alias_collisions_and_floor_above_ceiling(tiny: Path, c
     b = tiny / "benchmarks.csv"
     text = b.read_text().replace(old, new)
     if needle is None:  # a second benchmark whose alias is the first one's id
-        text += "toy2,Toy 2,toy,all,10,0,1,,toy2;toy,5-shot,any,https://example.org/t2,\n"
+        text += "toy2,Toy 2,toy,all,10,0,1,,toy2;toy,5-shot,any,https://example.org/t2,2019-01-01,\n"
         needle = "already names toy"
     b.write_text(text)
     code, out, err = run(capsys, "validate", str(tiny))
@@ -226,7 +227,7 @@ def _add_hostile(tiny: Path, capsys) -> None:
     assert code == 0, err
     code, _, err = run(capsys, "add", "score", "--bench", "toy", "--model", "evil-1", "--score", "0.93",
                        "--setting", "5-shot", "--source-kind", "lab", "--source-name", XSS,
-                       "--url", "https://example.org/evil", "--data", str(tiny))
+                       "--url", "https://example.org/evil", "--checked", CHECKED, "--data", str(tiny))
     assert code == 0, err
 
 
@@ -421,7 +422,8 @@ def test_waiting_on_a_held_lock_says_so_and_ends_on_ctrl_c(tiny: Path) -> None:
     fcntl.flock(fd, fcntl.LOCK_EX)
     try:
         args = ("add", "score", "--bench", "toy", "--model", "m21", "--score", "0.5", "--setting", "5-shot",
-                "--source-kind", "lab", "--source-name", "Lock test", "--url", "https://example.org/l", "--data", str(tiny))
+                "--source-kind", "lab", "--source-name", "Lock test", "--url", "https://example.org/l", "--checked", CHECKED,
+                "--data", str(tiny))
         proc = subprocess.Popen(_cli(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         code, err, took = _interrupt_after(proc, "waiting for", 0)
         assert code == 130 and took < 1.5, (code, err, took)

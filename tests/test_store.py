@@ -84,3 +84,54 @@ def test_user_query_cannot_read_files(tiny: Path) -> None:
         with pytest.raises(UsageError, match="SQL error"):
             s.query(f"SELECT * FROM read_csv('{tiny / 'scores.csv'}')")
         assert s.query("SELECT count(*) AS n FROM scores_joined")["n"].item() == 9
+
+
+def _add_version_and_preview(tiny: Path) -> None:
+    """m24's later version m24-v2 (no compute of its own) and an unreleased preview m26-preview, each scored."""
+    models = tiny / "models.csv"
+    models.write_text(models.read_text() +
+                      "m24-v2,M24 v2,m24,TestOrg,2022-12-01,https://example.org/m24v2,false,,,,,,,,,false,false,Language,\n"
+                      "m26-preview,M26 preview,m26-preview,TestOrg,2024-09-01,https://example.org/m26,true,,,,,,,,,false,false,Language,\n")
+    scores = tiny / "scores.csv"
+    checked = "2026-01-01: read in stored copy of https://example.org/report"
+    scores.write_text(scores.read_text() +
+                      f"m24-v2,toy,0.72,,5-shot,,,lab,Toy report,https://example.org/report,,{checked},\n"
+                      f"m26-preview,toy,0.97,,5-shot,,,lab,Toy report,https://example.org/report,,{checked},\n")
+
+
+def test_previews_are_left_out_of_selection_unless_asked(tiny: Path) -> None:
+    _add_version_and_preview(tiny)
+    t = data.load(tiny)
+    b = resolve_benchmark(t, "toy")
+    with Store(t) as s:
+        default = select(s, b, as_of=TODAY)
+        with_previews = select(s, b, as_of=TODAY, include_previews=True)
+    assert "m26-preview" not in default.rows["model_id"].to_list()
+    assert "m26-preview" in with_previews.rows["model_id"].to_list()
+    # A later version is its own point, dated by its own release (no compute: date method only).
+    v2 = default.rows.filter(pl.col("model_id") == "m24-v2").row(0, named=True)
+    assert v2["release_date"] == dt.date(2022, 12, 1) and v2["family"] == "m24" and v2["compute_flop"] is None
+
+
+def test_crossing_is_never_dated_before_the_benchmark_existed(tiny: Path) -> None:
+    from tracker.data.select import first_reached
+    t = data.load(tiny)
+    with Store(t) as s:
+        rows = select(s, resolve_benchmark(t, "toy"), as_of=TODAY).rows
+    # m20 (released 2018-06-01) scores 0.26; the toy benchmark was published 2019-01-01.
+    r = first_reached(rows, 0.26)
+    assert r.model_id == "m20" and r.date == dt.date(2019, 1, 1)
+    r = first_reached(rows, 0.47)  # m23, released 2021-06-01: after publication, its own date
+    assert r.model_id == "m23" and r.date == dt.date(2021, 6, 1)
+
+
+def test_frontier_view_counts_each_model_line_once(tiny: Path) -> None:
+    models = tiny / "models.csv"
+    # a later version of gpt-4 that (wrongly) repeats its compute and frontier flag: still one gpt-4 point
+    models.write_text(models.read_text() +
+                      "gpt-4-0613,GPT-4 (0613),gpt-4,TestOrg,2023-06-13,https://example.org/g,false,2.1e25,,,likely,hardware,"
+                      "Test fixture,https://example.org/compute,,false,true,Language,\n")
+    with Store(data.load(tiny)) as s:
+        front = s.frontier(TODAY, dt.date(2000, 1, 1))
+    ids = front["model_id"].to_list()
+    assert "gpt-4" in ids and "gpt-4-0613" not in ids and len(ids) == len(set(ids))

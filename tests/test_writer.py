@@ -22,8 +22,9 @@ from tracker.cli.main import main
 from tracker.errors import ConflictError, DataError
 
 ROOT = Path(__file__).resolve().parents[1]
+CHECKED = "2026-01-01: read in stored copy of https://example.org/added"  # lab rows say how they were checked
 SCORE = ["score", "--model", "m22", "--bench", "toy", "--score", "0.35", "--setting", "3-shot", "--source-kind", "lab",
-         "--source-name", "Added report", "--url", "https://example.org/added", "--date", "2021-01-01"]
+         "--source-name", "Added report", "--url", "https://example.org/added", "--date", "2021-01-01", "--checked", CHECKED]
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -41,7 +42,7 @@ def test_add_score_inserts_one_line_in_sort_order(tiny: Path, capsys) -> None:
     old = before["scores.csv"].decode().splitlines()
     new = (tiny / "scores.csv").read_text().splitlines()
     added = [ln for ln in new if ln not in old]
-    assert added == ["m22,toy,0.35,,3-shot,,,lab,Added report,https://example.org/added,2021-01-01,"]
+    assert added == [f"m22,toy,0.35,,3-shot,,,lab,Added report,https://example.org/added,2021-01-01,{CHECKED},"]
     # rows with an empty date sort first; the dated row goes last, nothing else moves
     assert new[:-1] == old and new[-1] == added[0]
     for name in ("models.csv", "benchmarks.csv", "model_aliases.csv"):
@@ -65,7 +66,8 @@ def test_add_model_then_its_score_from_files(tiny: Path, tmp_path: Path, capsys)
     lines = (tiny / "models.csv").read_text().splitlines()
     assert lines.index(next(ln for ln in lines if ln.startswith("m26,"))) == lines.index(next(ln for ln in lines if ln.startswith("m25,"))) + 1
     code, _, err = run(capsys, "add", "score", "--model", "m26", "--bench", "toy", "--score", "0.93", "--setting", "5-shot",
-                       "--source-kind", "lab", "--source-name", "M26 report", "--url", "https://example.org/m26r", "--data", str(tiny))
+                       "--source-kind", "lab", "--source-name", "M26 report", "--url", "https://example.org/m26r", "--data", str(tiny),
+                       "--checked", CHECKED)
     assert code == 0, err
     assert data.load(tiny).scores.filter(data.pl.col("model_id") == "m26")["score"].item() == 0.93
 
@@ -140,9 +142,9 @@ def _scratch(tmp_path: Path, name: str) -> Path:
 def _batch(tmp_path: Path) -> Path:
     p = tmp_path / "batch.csv"
     p.write_text("model_id,benchmark_id,score,setting,source_kind,source_name,source_url,date_reported\n"
-                 "gpt-4,mmlu,0.871,5-shot,independent,Crash test,https://example.org/crash,2024-02-01\n"
-                 "gpt-4,gpqa-diamond,0.39,pass@1,independent,Crash test,https://example.org/crash,2024-02-01\n"
-                 "gpt-4,swe-bench-verified,0.2,bash-only mini-swe-agent,independent,Crash test,https://example.org/crash,2024-02-01\n")
+                 "gpt-4,mmlu,0.871,5-shot,independent,Crash test,https://example.org/crash,2024-09-01\n"
+                 "gpt-4,gpqa-diamond,0.39,pass@1,independent,Crash test,https://example.org/crash,2024-09-01\n"
+                 "gpt-4,swe-bench-verified,0.2,bash-only mini-swe-agent,independent,Crash test,https://example.org/crash,2024-09-01\n")
     return p
 
 
@@ -201,11 +203,11 @@ def test_concurrent_adds_each_land_once(tmp_path: Path) -> None:
     procs = []
     for s in settings:
         argv = ["add", "score", "--model", "gpt-4", "--bench", "mmlu", "--score", "0.8", "--setting", s, "--source-kind", "lab",
-                "--source-name", "Concurrency test", "--url", "https://example.org/c", "--data", str(work), "--new-setting"]
+                "--source-name", "Concurrency test", "--url", "https://example.org/c", "--data", str(work), "--checked", CHECKED, "--new-setting"]
         procs.append(subprocess.Popen(_cli(*argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     # two writers racing to add the same row: exactly one wins, the other is refused (exit 1)
     dup = ["add", "score", "--model", "gpt-4", "--bench", "mmlu", "--score", "0.8", "--setting", "same-row", "--source-kind",
-           "lab", "--source-name", "Concurrency test", "--url", "https://example.org/c", "--data", str(work), "--new-setting"]
+           "lab", "--source-name", "Concurrency test", "--url", "https://example.org/c", "--data", str(work), "--checked", CHECKED, "--new-setting"]
     procs += [subprocess.Popen(_cli(*dup), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     codes = [p.wait(timeout=120) for p in procs]
     errs = [p.stderr.read() for p in procs]

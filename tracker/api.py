@@ -28,7 +28,7 @@ from tracker.data import tables as tablesmod
 from tracker.data.catalog import SOURCES, Benchmark, resolve_benchmark
 from tracker.data.catalog import benchmarks as _benchmarks
 from tracker.data.schema import load_package
-from tracker.data.store import Store
+from tracker.data.store import Store, check_read_only, query_file, write_db
 from tracker.errors import TrackerError, UsageError
 from tracker.fit.resample import DEFAULT_SEED
 from tracker.forecast import backtest as backtestmod
@@ -36,7 +36,7 @@ from tracker.forecast import ledger as ledgermod
 from tracker.forecast import methods as methodsmod
 from tracker.forecast.forecast import year_dates
 from tracker.render import report as reportmod
-from tracker.forecast.forecast import DEFAULT_BOOT, DEFAULT_METHOD, DEFAULT_TREND_SINCE, MAX_BOOT
+from tracker.forecast.forecast import DEFAULT_BOOT, DEFAULT_METHOD, DEFAULT_TREND_SINCE, MAX_BOOT, MIN_BOOT
 from tracker.forecast.forecast import Forecast as _Forecast
 from tracker.forecast.forecast import forecast as _forecast
 from tracker.ingest import importing, writer
@@ -189,8 +189,6 @@ MAX_DATE = dt.date(2200, 12, 31)
 
 def check_boot(n_boot: int | None, default: int) -> int:
     """The resample count to use: ``default`` when None; refuses counts outside [MIN_BOOT, MAX_BOOT]."""
-    from tracker.forecast.forecast import MIN_BOOT
-
     if n_boot is None:
         return default
     if isinstance(n_boot, bool) or not isinstance(n_boot, int):
@@ -258,8 +256,6 @@ def sql(query: str, data: str | Path | None = None, db: str | Path | None = None
 
     >>> tracker.sql("SELECT model_name, score FROM scores_joined ORDER BY score DESC LIMIT 3")  # doctest: +SKIP
     """
-    from tracker.data.store import check_read_only
-
     check_read_only(query)  # refuse before anything is built or written
     tables = load(data)
     if db is not None:
@@ -272,15 +268,11 @@ def sql(query: str, data: str | Path | None = None, db: str | Path | None = None
 
 def build_db(tables: tablesmod.Tables, db: str | Path, *, force: bool = False) -> Path:
     """Write the tables and views to a new DuckDB file ``db`` (an existing one only with ``force``)."""
-    from tracker.data.store import write_db
-
     return write_db(tables, Path(db), force=force)
 
 
 def query_db(db: str | Path, query: str) -> pl.DataFrame:
     """One read-only statement on the DuckDB file ``db``, opened read only."""
-    from tracker.data.store import query_file
-
     return query_file(Path(db), query)
 
 
@@ -440,6 +432,11 @@ def save_chart(chart_obj, path: str | Path, scale: float = 1, *, exclusive: bool
 
 
 # -- changing the data ------------------------------------------------------------------------
+def on_lock_wait(callback) -> None:
+    """Call ``callback(message)`` when a write waits for another writer's lock (the CLI prints it)."""
+    writer.on_wait = callback
+
+
 def add(what: str, values: dict[str, str] | None = None, *, from_file: str | Path | None = None,
         data: str | Path | None = None, dry_run: bool = False, new_setting: bool = False) -> writer.Result:
     """Add rows (``what``: score, model or alias) from field values or a CSV batch, validated and atomic.

@@ -19,11 +19,13 @@ import json
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCORES = "model_id,benchmark_id,score,stderr,setting,effort,model_version,source_kind,source_name,source_url,date_reported,notes"
-MODELS = ("id,name,organization,release_date,release_source_url,compute_flop,compute_low,compute_high,confidence,"
+SCORES = ("model_id,benchmark_id,score,stderr,setting,effort,model_version,source_kind,source_name,source_url,date_reported,"
+          "checked,notes")
+MODELS = ("id,name,family,organization,release_date,release_source_url,preview,compute_flop,compute_low,compute_high,confidence,"
           "estimation_method,compute_source,compute_source_url,parameters,open_weights,frontier,domain,notes")
-GOOD_SCORE = ["m22", "toy", "0.5", "", "3-shot", "", "", "lab", "Corpus report", "https://example.org/c", "2024-01-01", ""]
-GOOD_MODEL = ["new1", "New 1", "Org", "2024-01-01", "https://example.org/n", "3e23", "", "", "likely", "hardware",
+GOOD_SCORE = ["m22", "toy", "0.5", "", "3-shot", "", "", "lab", "Corpus report", "https://example.org/c", "2024-01-01",
+              "2026-01-01: read in stored copy of https://example.org/c", ""]
+GOOD_MODEL = ["new1", "New 1", "new1", "Org", "2024-01-01", "https://example.org/n", "false", "3e23", "", "", "likely", "hardware",
               "Corpus estimate", "https://example.org/e", "", "false", "false", "Language", ""]
 SCORE_COLS, MODEL_COLS = SCORES.split(","), MODELS.split(",")
 
@@ -77,8 +79,8 @@ CASES = {
     "bad-source-kind": ("scores", "rows", rows(SCORES, score(source_kind="vendor")), 2, "source_kind", "not one of"),
     "very-long-field": ("scores", "rows", rows(SCORES, score(notes="x" * 5000)), 2, "notes", "longer than"),
     "control-character": ("scores", "rows", rows(SCORES, score(notes="bell\x07here")), 2, "notes", "control character"),
-    "too-many-fields": ("scores", "rows", rows(SCORES, score() + ",extra"), 2, "row", "fields, the header has 12"),
-    "too-few-fields": ("scores", "rows", rows(SCORES, ",".join(GOOD_SCORE[:6])), 2, "row", "fields, the header has 12"),
+    "too-many-fields": ("scores", "rows", rows(SCORES, score() + ",extra"), 2, "row", "fields, the header has 13"),
+    "too-few-fields": ("scores", "rows", rows(SCORES, ",".join(GOOD_SCORE[:6])), 2, "row", "fields, the header has 13"),
     "unbalanced-quote": ("scores", "rows", rows(SCORES, score(setting='"3-shot')), 2, "row", ""),
     "line-break-in-field": ("scores", "rows", rows(SCORES, score(notes='"two\nlines"')), 2, "row", "line break"),
     "non-utf8-bytes": ("scores", "rows", rows(SCORES, score(source_name="Caf\udce9")), 2, "source_name", "not UTF-8"),
@@ -108,6 +110,20 @@ CASES = {
     "boolean-yes": ("models", "rows", rows(MODELS, model(open_weights="yes")), 2, "open_weights", "not a boolean"),
     "bad-confidence": ("models", "rows", rows(MODELS, model(confidence="high")), 2, "confidence", "not one of"),
     "parameters-text": ("models", "rows", rows(MODELS, model(parameters="7B")), 2, "parameters", "not a number"),
+    # versions, previews, checked lab rows, dates (issue 11)
+    "score-before-release": ("scores", "rows", rows(SCORES, score(date_reported="2020-01-01")), 2, "date_reported",
+                             "before m22's release"),
+    "score-before-publication": ("scores", "rows", rows(SCORES, score(model_id="m20", date_reported="2018-09-01")), 2,
+                                 "date_reported", "before toy was published"),
+    "lab-row-unchecked": ("scores", "rows", rows(SCORES, score(checked="")), 2, "checked", "required for lab rows"),
+    "checked-free-text": ("scores", "rows", rows(SCORES, score(checked="looked at it")), 2, "checked", "read in stored copy of"),
+    "preview-in-a-fit": ("models", "rows", rows(MODELS, model(preview="true")), 2, "preview", "a preview is in no fit or trend"),
+    "preview-frontier": ("models", "rows", rows(MODELS, model(preview="true", frontier="true", compute_flop="", confidence="",
+                                                             estimation_method="", compute_source="", compute_source_url="")),
+                         2, "preview", "a preview is in no fit or trend"),
+    "family-unknown": ("models", "rows", rows(MODELS, model(family="nope")), 2, "family", "not a known model id"),
+    "family-of-a-version": ("models", "rows", rows(MODELS, model(id="new1", family="m20"), model(id="new2", family="new1")), 3,
+                            "family", "is itself a version of"),
 }
 
 

@@ -64,9 +64,7 @@ def cmd_data(a) -> int:
 
 
 def _say_waiting() -> None:
-    from tracker.ingest import writer
-
-    writer.on_wait = lambda msg: print(msg, file=sys.stderr, flush=True)
+    api.on_lock_wait(lambda msg: print(msg, file=sys.stderr, flush=True))
 
 
 def cmd_add(a) -> int:
@@ -89,6 +87,7 @@ def cmd_add(a) -> int:
 def cmd_import(a) -> int:
     _say_waiting()
     report = api.import_file(a.kind, a.file, data=a.data, model_versions=getattr(a, "model_versions", None),
-                             vintage=getattr(a, "vintage", None), update=a.update, dry_run=a.dry_run)
+                             vintage=getattr(a, "vintage", None), update=a.update, dry_run=a.dry_run,
+                             add_new=getattr(a, "add_new", None))
     print(json.dumps(report.to_dict(), indent=1) if a.json else api.import_report_text(report, limit=a.limit))
     return 1 if report.pending else 0

@@ -260,6 +260,9 @@ def _write_commands(sub) -> None:
         else:
             q.add_argument("--vintage", metavar="LABEL",
                            help="which file and snapshot, cited in compute_source (default: from the file and folder name)")
+            q.add_argument("--add-new", metavar="SINCE",
+                           help="also track the file's language models released on or after SINCE (YYYY-MM-DD) that carry "
+                                "a compute estimate, and map entries whose name's slug is one of our ids")
         q.add_argument("--update", action="store_true", help="also apply the changed values (default: report them only)")
         q.add_argument("--dry-run", action="store_true", help="report, write nothing")
         json_opt(q, "the report")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from tracker.data import settings as settingsmod
 from tracker.data.catalog import resolve_benchmark
 from tracker.data.tables import Tables
 from tracker.errors import UsageError
@@ -48,7 +49,6 @@ def table(
         df = df.join(t.models.select(pl.col("id").alias("model_id"), "name", "organization", "compute_flop"), on="model_id", how="left")
         df = df.select([*SCORE_COLUMNS, "name", "organization", "compute_flop"])
     elif what == "settings":
-        from tracker.data import settings as settingsmod
 
         if model or org or with_compute or setting or source:
             raise UsageError("tracker list settings takes --bench and --limit only")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from tracker.data.location import find
 from tracker.errors import DataError, UsageError
 
 DATAPACKAGE = "datapackage.json"
@@ -111,7 +112,8 @@ def _package(root: str, path: Path, doc: dict) -> Package:
         fks = []
         for fk in s.get("foreignKeys", []):
             ref = fk["reference"]
-            fks.append((fk["fields"], ref["resource"], ref["fields"]))
+            # Table Schema: an empty resource name refers to the table itself
+            fks.append((fk["fields"], ref["resource"] or r["name"], ref["fields"]))
         name, rpath = str(r["name"]), str(r["path"])
         if "/" in rpath or "\\" in rpath or not rpath.endswith(".csv") or rpath.startswith("."):
             raise ValueError(f"resource {name!r} has path {rpath!r}; a table is a .csv file inside the data folder")
@@ -141,6 +143,4 @@ def default_data_dir() -> Path:
 
     See :mod:`tracker.data.location` for the order and the read-only shipped copy.
     """
-    from tracker.data.location import find  # a sibling module: no import cycle at load time
-
     return find().path

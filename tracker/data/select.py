@@ -64,6 +64,19 @@ class Selection:
         return self.rows.with_columns(pl.col("model_id").is_in(self.fit_rows["model_id"].implode()).alias("in_fit"))
 
 
+def non_standard(tables, benchmark_id: str) -> list[str]:
+    """The settings (exact, or globs) the vocabulary marks non-standard for ``benchmark_id``, as GLOB patterns."""
+    vocab = getattr(tables, "settings", None)
+    if vocab is None or vocab.height == 0:
+        return []
+    rows = vocab.filter((pl.col("benchmark_id") == benchmark_id) & (pl.col("kind") == "non-standard"))
+    out = []
+    for st in rows["setting"].to_list():
+        # An exact setting may hold GLOB's own metacharacters: escape them as one-character classes.
+        out.append(st if ("*" in st or "?" in st) else "".join(f"[{c}]" if c in "[]*?" else c for c in st))
+    return out
+
+
 def select(
     store: Store,
     benchmark: Benchmark,
@@ -72,14 +85,23 @@ def select(
     source: str | None = None,
     settings: list[str] | None = None,
     include_imputed: bool = False,
+    include_previews: bool = False,
 ) -> Selection:
-    """One score per model for ``benchmark`` as known on ``as_of``."""
+    """One score per model for ``benchmark`` as known on ``as_of``.
+
+    Previews (models announced with figures but not publicly available,
+    ``models.preview``) are left out unless ``include_previews``: a preview
+    is no evidence of what a released model does.
+    """
     source = source or benchmark.default_source
     if source not in SOURCES:
         raise UsageError(f"unknown source kind {source!r}; use one of: {', '.join(SOURCES)}")
     patterns = tuple(settings) if settings else benchmark.settings
-    rows = store.select_scores(benchmark.id, list(patterns), source, as_of)
-    n_other = store.count_scored_models(benchmark.id, as_of, source) - rows.height
+    # The benchmark's preference draws only on standard settings: a non-standard one (extra test-time
+    # compute, a subset of the tasks, an unstated protocol) enters a fit only when asked for by name.
+    exclude = [] if settings else non_standard(store.tables, benchmark.id)
+    rows = store.select_scores(benchmark.id, list(patterns), source, as_of, include_previews, exclude)
+    n_other = store.count_scored_models(benchmark.id, as_of, source, include_previews) - rows.height
     has_compute = rows.filter(pl.col("compute_flop").is_not_null())
     imputed = has_compute.filter(pl.col("compute_imputed"))
     fit_rows = has_compute if include_imputed else has_compute.filter(~pl.col("compute_imputed"))
@@ -116,15 +138,19 @@ def first_reached(rows: pl.DataFrame, target: float) -> Reached | None:
 
     ``rows`` are a selection's rows (one per model). Ties on the release date
     go to the score known first, then the higher score, then the model id, so
-    every command names the same model.
+    every command names the same model. The date of the crossing is the
+    model's release, or the benchmark's publication when the model is older:
+    nothing is reached before the benchmark existed.
     """
     hit = rows.filter(pl.col("score") >= target - SCORE_TOL).sort(
         ["release_date", "known_date", "score", "model_id"], descending=[False, False, True, False])
     if hit.height == 0:
         return None
     r = hit.row(0, named=True)
+    published = r.get("benchmark_published")
+    date = max(r["release_date"], published) if published is not None else r["release_date"]
     return Reached(
-        model_id=r["model_id"], model_name=r["model_name"], organization=r["organization"], date=r["release_date"],
+        model_id=r["model_id"], model_name=r["model_name"], organization=r["organization"], date=date,
         score=r["score"], setting=r["setting"] + (f" ({r['effort']})" if r["effort"] else ""),
         source_kind=r["source_kind"], source_name=r["source_name"], source_url=r["source_url"],
     )

@@ -106,11 +106,14 @@ class Store:
 
     # -- queries used by the library -------------------------------------------------
 
-    def select_scores(self, benchmark: str, patterns: list[str], source: str, as_of: dt.date) -> pl.DataFrame:
-        """One row per model: the best score under its most preferred setting."""
+    def select_scores(self, benchmark: str, patterns: list[str], source: str, as_of: dt.date,
+                      include_previews: bool = False, exclude: list[str] | None = None) -> pl.DataFrame:
+        """One row per model: the best score under its most preferred setting (previews only if asked),
+        never under a setting matching a glob of ``exclude``."""
         return self._frame(
             _sql("select_scores.sql"),
-            {"benchmark": benchmark, "patterns": patterns, "source": source, "as_of": as_of},
+            {"benchmark": benchmark, "patterns": patterns, "source": source, "as_of": as_of,
+             "include_previews": include_previews, "exclude": list(exclude or []) or ["\x00"]},
         )
 
     def benchmark_scores(self, benchmark: str, as_of: dt.date) -> pl.DataFrame:
@@ -122,17 +125,18 @@ class Store:
             {"b": benchmark, "d": as_of},
         )
 
-    def count_scored_models(self, benchmark: str, as_of: dt.date, source: str) -> int:
+    def count_scored_models(self, benchmark: str, as_of: dt.date, source: str, include_previews: bool = False) -> int:
         """Models with any score (any setting) of ``benchmark`` known by ``as_of``, of a source kind or ``any``."""
         return self._frame(
             "SELECT count(DISTINCT model_id) AS n FROM scores_joined WHERE benchmark_id = getvariable('b') "
             "AND known_date <= getvariable('d') AND release_date <= getvariable('d') "
-            "AND (getvariable('src') = 'any' OR source_kind = getvariable('src'))",
-            {"b": benchmark, "d": as_of, "src": source},
+            "AND (getvariable('src') = 'any' OR source_kind = getvariable('src')) "
+            "AND (getvariable('prev') OR NOT preview)",
+            {"b": benchmark, "d": as_of, "src": source, "prev": include_previews},
         )["n"].item()
 
     def frontier(self, as_of: dt.date, since: dt.date) -> pl.DataFrame:
-        """Frontier models (Epoch AI's top-10 definition) with compute, released in [since, as_of]."""
+        """Frontier models (Epoch AI's top-10 definition) with compute, released in [since, as_of]; one row per model line."""
         return self._frame(
             "SELECT * FROM frontier_models WHERE release_date >= getvariable('since') AND release_date <= getvariable('d') "
             "ORDER BY release_date, model_id",  # a total order: bootstrap indices must not depend on file order

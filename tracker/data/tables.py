@@ -26,6 +26,10 @@ MAX_FIELD_CHARS = 2000
 MIN_PLAUSIBLE_FLOP = 1e12
 MAX_PLAUSIBLE_FLOP = 1e30
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# What to write when a value does not match its field's pattern (default: an id's rule).
+_PATTERN_HINTS = {
+    "checked": "write 'YYYY-MM-DD: read in stored copy of <url>' or 'unverified: <why>'",
+}
 _POLARS_TYPES = {"string": pl.String, "number": pl.Float64, "integer": pl.Int64, "date": pl.Date, "boolean": pl.Boolean}
 
 
@@ -208,7 +212,8 @@ def check_cells(path: Path, res: Resource, df: pl.DataFrame, report: Report) -> 
         if f.enum:
             flag(~empty & ~c.is_in(list(f.enum)), f.name, lambda v, e=f.enum: f"{v!r} is not one of {', '.join(e)}; use one of those")
         if f.pattern:
-            flag(~empty & ~c.str.contains(f"^(?:{f.pattern})$"), f.name, lambda v, p=f.pattern: f"{v!r} does not match {p}; use lowercase letters, digits, '.', '-'")
+            hint = _PATTERN_HINTS.get(f.name, "use lowercase letters, digits, '.', '-'")
+            flag(~empty & ~c.str.contains(f"^(?:{f.pattern})$"), f.name, lambda v, p=f.pattern, h=hint: f"{v!r} does not match {p}; {h}")
         if f.format == "uri":
             flag(~empty & ~c.str.contains(r"^https?://\S+$"), f.name, lambda v: f"{v!r} is not an http(s) URL; give the page where the figure can be checked")
         if f.unique:  # the later copies are the error: the first is where the id was defined
@@ -297,6 +302,10 @@ def _check_cross(pkg: Package, t: dict[str, pl.DataFrame], report: Report) -> No
         _check_benchmarks(pkg, t["benchmarks"], report)
     if "scores" in t and "settings" in t:
         _check_settings_used(pkg, t["scores"], t["settings"], report)
+    if "models" in t:
+        _check_versions(pkg, t["models"], report)
+    if "scores" in t:
+        _check_scores_dated(pkg, t, report)
     if "scores" in t and "benchmarks" in t:
         s = t["scores"].with_row_index("_i").join(t["benchmarks"].select("id", "floor"), left_on="benchmark_id", right_on="id", how="left")
         low = s.filter(pl.col("score") < pl.col("floor"))
@@ -348,6 +357,46 @@ def _check_settings_used(pkg: Package, scores: pl.DataFrame, vocab: pl.DataFrame
         n += 1
         if n >= 50:
             break
+def _check_versions(pkg: Package, models: pl.DataFrame, report: Report) -> None:
+    """A family is a line's first release; a preview is in no fit or trend (no compute, not frontier)."""
+    p = pkg.path("models")
+    m = models.with_row_index("_i")
+    roots = m.select(pl.col("id").alias("family"), pl.col("family").alias("_root_family"))
+    chained = m.join(roots, on="family", how="inner").filter(pl.col("_root_family") != pl.col("family"))
+    for i, fam, root in chained.select("_i", "family", "_root_family").head(50).iter_rows():
+        report.errors.append(f"{_loc(p, i + 2, 'family')} {fam!r} is itself a version of {root!r}; "
+                             f"point family to the line's first release ({root})")
+    if "preview" not in m.columns:
+        return
+    bad = m.filter(pl.col("preview") & (pl.col("compute_flop").is_not_null() | pl.col("frontier").fill_null(False)))
+    for i, mid in bad.select("_i", "id").head(50).iter_rows():
+        report.errors.append(f"{_loc(p, i + 2, 'preview')} {mid} is a preview (announced, not publicly available) but carries a "
+                             "compute estimate or the frontier flag: a preview is in no fit or trend; move the estimate to "
+                             "notes and set frontier false, or set preview false once it is released")
+
+
+def _check_scores_dated(pkg: Package, t: dict[str, pl.DataFrame], report: Report) -> None:
+    """Lab rows say how they were checked; no score is dated before its version or its benchmark existed."""
+    p = pkg.path("scores")
+    s = t["scores"].with_row_index("_i")
+    if "checked" in s.columns:
+        for (i,) in s.filter((pl.col("source_kind") == "lab") & pl.col("checked").is_null()).select("_i").head(50).iter_rows():
+            report.errors.append(f"{_loc(p, i + 2, 'checked')} is empty but required for lab rows; write "
+                                 "'YYYY-MM-DD: read in stored copy of <url>' or 'unverified: <why>'")
+    dated = s.filter(pl.col("date_reported").is_not_null())
+    if "models" in t:
+        early = dated.join(t["models"].select(pl.col("id").alias("model_id"), "release_date"), on="model_id", how="inner").filter(
+            pl.col("date_reported") < pl.col("release_date"))
+        for i, d, mid, r in early.select("_i", "date_reported", "model_id", "release_date").head(50).iter_rows():
+            report.errors.append(f"{_loc(p, i + 2, 'date_reported')} {d} is before {mid}'s release ({r}); a score belongs to the "
+                                 "version evaluated, dated by its release: move the row to that version (tracker add model "
+                                 "--family ..., with --preview true for an announced, unreleased one) or correct the date")
+    if "benchmarks" in t and "published" in t["benchmarks"].columns:
+        pub = t["benchmarks"].select(pl.col("id").alias("benchmark_id"), "published").filter(pl.col("published").is_not_null())
+        early = dated.join(pub, on="benchmark_id", how="inner").filter(pl.col("date_reported") < pl.col("published"))
+        for i, d, b, pd in early.select("_i", "date_reported", "benchmark_id", "published").head(50).iter_rows():
+            report.errors.append(f"{_loc(p, i + 2, 'date_reported')} {d} is before {b} was published ({pd}); no score is known "
+                                 "before its benchmark existed: use the date the score became public")
 
 
 def validate_dir(root: str | Path, contents: dict[str, bytes] | None = None) -> tuple[Report, Tables | None]:

@@ -19,28 +19,31 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracker.ingest import writer
-from tracker.errors import DataError, UsageError
 from tracker.data.schema import default_data_dir, load_package
+from tracker.errors import DataError, UsageError
+from tracker.ingest import mappings, writer
+from tracker.ingest.importers import REGISTRY
+from tracker.ingest.importers.epoch import public_model, read_epoch_models, read_epoch_runs, read_mmlu_collection
+from tracker.ingest.importers.gpai import already_known, read_gpai
+from tracker.ingest.importers.swebench import ALIAS_SOURCE, import_leaderboards
+from tracker.ingest.importers.versions import EpochVersions
 
-#: The importers: kind -> (what it reads, an example). Feeds the CLI's help and the README.
-KINDS = {
-    "epoch-runs": ("Epoch AI's benchmarks_runs.csv (its own evaluation runs)",
-                   "tracker import epoch-runs ../shared/reference/epoch-benchmarks-2025-12/benchmarks_runs.csv --dry-run"),
-    "epoch-mmlu": ("Epoch AI's MMLU collection (external_benchmark_mmlu.csv)",
-                   "tracker import epoch-mmlu ../shared/reference/epoch-benchmarks-2025-12/external_benchmark_mmlu.csv"),
-    "epoch-models": ("one file of Epoch AI's models databases (notable, large-scale, frontier, all models)",
-                     "tracker import epoch-models ../shared/reference/epoch-models-2025-11/notable_ai_models.csv --update"),
-    "swebench-leaderboard": ("the official SWE-bench leaderboards.json (bash-only and Verified boards)",
-                             "tracker import swebench-leaderboard ../shared/reference/swebench-leaderboards-2025-12/leaderboards.json \\\n"
-                             "    --model-versions ../shared/reference/epoch-benchmarks-2025-12/model_versions.csv"),
-}
+#: The importers: kind -> (what it reads, an example), from the registry. Feeds the CLI's help and the README.
+KINDS = {kind: (imp.reads, imp.example) for kind, imp in REGISTRY.items()}
 
+
+def readme_table() -> str:
+    """The README's table of importers (generated from the registry; tests/test_mappings.py keeps them in sync)."""
+    lines = ["| command | reads |", "|---|---|"]
+    for kind, imp in REGISTRY.items():
+        opts = " [--model-versions CSV]" if imp.needs_model_versions else " [--vintage LABEL]"
+        lines.append(f"| `tracker import {kind} FILE{opts}` | {imp.reads} |")
+    return "\n".join(lines)
 
 
 # Fields compared when a row already exists (the primary key identifies it).
 SCORE_COMPARED = ("score", "stderr", "source_kind", "source_url", "date_reported")
-MODEL_COMPARED = ("name", "organization", "release_date", "parameters", "open_weights", "domain")
+MODEL_COMPARED = ("organization", "release_date", "parameters", "open_weights", "domain")
 COMPUTE_FIELDS = ("compute_flop", "compute_low", "compute_high", "confidence")
 NUMERIC = {"score", "stderr", "compute_flop", "compute_low", "compute_high", "parameters"}
 
@@ -90,6 +93,7 @@ class ImportReport:
     untracked: int = 0  # models in a models database that we do not track
     skipped: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # differences deliberately not proposed
+    new_aliases: list[dict[str, str]] = field(default_factory=list)  # epoch-model aliases added with --add-new
     update: bool = False
     result: writer.Result | None = None
 
@@ -105,7 +109,7 @@ class ImportReport:
             "changes": [{"line": c.line, "key": list(c.key), "fields": {f: [c.old.get(f, ""), c.new.get(f, "")] for f in c.fields}}
                         for c in self.changes],
             "applied_changes": self.update, "unmapped": [u.__dict__ | {"command": u.command()} for u in self.unmapped],
-            "untracked": self.untracked, "skipped": self.skipped, "kept": self.kept,
+            "untracked": self.untracked, "skipped": self.skipped, "kept": self.kept, "new_aliases": self.new_aliases,
             "written": [str(p) for p in (self.result.written if self.result else [])],
             "dry_run": bool(self.result and self.result.dry_run),
         }
@@ -120,50 +124,58 @@ def _shell(text: str) -> str:
 # --------------------------------------------------------------------------
 
 
-def _sibling_model_versions(file: Path, given: str | Path | None) -> Path:
+def _sibling_model_versions(file: Path, given: str | Path | None, *, required: bool = True) -> Path | None:
     mv = Path(given) if given else file.parent / "model_versions.csv"
+    if not mv.is_file() and not required and not given:
+        return None  # the reader guesses ids without it; the aliases decide anyway
     if not mv.is_file():
         raise UsageError(f"{mv}: Epoch AI's model_versions.csv not found; pass --model-versions PATH "
                          "(data/model_versions.csv of epoch-research/benchmark-stitching)")
     return mv
 
 
-def _read_runs(file: Path, mv: Path, _names: dict[str, str]) -> tuple[list[External], list[str]]:
-    from tracker.ingest.importers.epoch import VersionResolver, read_epoch_runs
+def _read_runs(file: Path, mv: Path | None, _names: dict[str, str]) -> tuple[list[External], list[str]]:
 
-    rows = read_epoch_runs(file, mv)
-    resolver = VersionResolver(mv)
+    assert mv is not None  # required for this kind (_sibling_model_versions)
+    versions = EpochVersions(mv)
     out = []
-    for r in rows:
+    for r in read_epoch_runs(file, versions):
         ext = r["model_version"] + (f"_{r['effort']}" if r["effort"] else "")
-        res = resolver.resolve(ext)
+        res = versions.resolve(ext)
         out.append(External(r, "epoch-version", ext, r["model_id"], res.reason if res else ""))
     return out, []
 
 
-def _read_mmlu(file: Path, mv: Path, names: dict[str, str]) -> tuple[list[External], list[str]]:
-    from tracker.ingest.importers.epoch import VersionResolver, map_mmlu_row, mmlu_aliases_and_drops, read_epoch_mmlu, read_rows
+def _read_mmlu(file: Path, mv: Path | None, names: dict[str, str]) -> tuple[list[External], list[str]]:
 
-    resolver = VersionResolver(mv)
-    maps = [m for m in (map_mmlu_row(r, resolver, names) for r in read_rows(file)) if m is not None]
-    rows = read_epoch_mmlu(file, mv, names)
-    if len(maps) != len(rows):  # read_epoch_mmlu keeps exactly the rows map_mmlu_row maps
-        raise DataError(f"{file}: the MMLU reader and its mapping disagree ({len(rows)} rows, {len(maps)} mappings); report this bug")
-    out = [External(r, m.alias_source, m.alias_external_id, r["model_id"], m.reason) for r, m in zip(rows, maps)]
-    _aliases, dropped = mmlu_aliases_and_drops(file, mv, names)
-    skipped = [f"{name} [{version or 'no version'}] {em} ({source}): which model is meant is not certain"
-               for name, version, em, source in dropped]
+    assert mv is not None  # required for this kind (_sibling_model_versions)
+    kept, dropped = read_mmlu_collection(file, mv, names)
+    skip = mappings.skipped("epoch-mmlu")
+    out, skipped = [], []
+    for r in kept:
+        if r.collection_id in skip:
+            skipped.append(f"collection row {r.collection_id}: {skip[r.collection_id]}")
+            continue
+        m = r.mapping
+        out.append(External(r.score, m.alias_source, m.alias_external_id, r.score["model_id"], m.reason))
+    skipped += [f"{name} [{version or 'no version'}] {em} ({source}): which model is meant is not certain"
+                for name, version, em, source in dropped]
     return out, skipped
 
 
-def _read_swebench(file: Path, mv: Path, _names: dict[str, str]) -> tuple[list[External], list[str]]:
-    from tracker.ingest.importers.swebench import ALIAS_SOURCE, import_leaderboards
+def _read_swebench(file: Path, mv: Path | None, _names: dict[str, str]) -> tuple[list[External], list[str]]:
 
     imp = import_leaderboards(file, mv)
     reasons = {a["external_id"]: a["reason"] for a in imp.aliases}
     out = [External(r, ALIAS_SOURCE, r["model_version"], r["model_id"], reasons.get(r["model_version"], ""))
            for r in imp.scores]
     return out, [f"{board}: {entry}: {why}" for board, entry, why in imp.skipped]
+
+
+def _read_gpai(file: Path, mv: Path | None, names: dict[str, str]) -> tuple[list[External], list[str]]:
+
+    rows, skipped = read_gpai(file, EpochVersions(mv) if mv else None, epoch_names=names)
+    return [External(r.score, "gpai", r.external_id, r.model.model_id, r.model.reason) for r in rows], skipped
 
 
 def vintage_label(file: Path) -> str:
@@ -179,11 +191,12 @@ def vintage_label(file: Path) -> str:
     return label
 
 
-def _read_models(file: Path, vintage: str) -> list[External]:
-    from tracker.ingest.importers.epoch import public_model, read_epoch_models
+def _read_models(file: Path, vintage: str) -> tuple[list[External], list[str]]:
 
-    return [External(public_model(r), "epoch-model", r["name"], r["id"], "our id is the slug of Epoch AI's models-database name")
-            for r in read_epoch_models(file, vintage)]
+    rows = read_epoch_models(file, vintage)
+    return ([External({**public_model(r), "_frontier_recomputed": r["_frontier_recomputed"]}, "epoch-model", r["name"], r["id"],
+                      "our id is the slug of Epoch AI's models-database name") for r in rows if not r["_conflict"]],
+            [r["_conflict"] for r in rows if r["_conflict"]])
 
 
 def read_external(kind: str, file: str | Path, *, model_versions: str | Path | None = None,
@@ -196,13 +209,18 @@ def read_external(kind: str, file: str | Path, *, model_versions: str | Path | N
         raise UsageError(f"{file}: no such file")
     try:
         if kind == "epoch-models":
-            return _read_models(file, vintage or vintage_label(file)), []
-        mv = _sibling_model_versions(file, model_versions)
-        reader: Callable = {"epoch-runs": _read_runs, "epoch-mmlu": _read_mmlu, "swebench-leaderboard": _read_swebench}[kind]
+            return _read_models(file, vintage or vintage_label(file))
+        mv = _sibling_model_versions(file, model_versions, required=kind != "gpai")
+        reader: Callable = _READERS[kind]
         return reader(file, mv, epoch_names or {})
     except (KeyError, ValueError, TypeError, IndexError, json.JSONDecodeError, UnicodeDecodeError, csv.Error) as exc:
         what = f"missing column or key {exc}" if isinstance(exc, KeyError) else " ".join(str(exc).split())
         raise DataError(f"{file}: cannot be read as {kind} ({what}); check that it is the published file") from None
+
+
+#: The reader of each score importer (epoch-models is read by _read_models).
+_READERS: dict[str, Callable] = {"epoch-runs": _read_runs, "epoch-mmlu": _read_mmlu,
+                                 "swebench-leaderboard": _read_swebench, "gpai": _read_gpai}
 
 
 # --------------------------------------------------------------------------
@@ -211,6 +229,11 @@ def read_external(kind: str, file: str | Path, *, model_versions: str | Path | N
 
 
 def _same(col: str, a: str, b: str) -> bool:
+    if col == "organization" and a and b:
+        # Epoch renames developers between vintages ("Zhipu AI" -> "Z.ai (Zhipu AI)"): a name
+        # that contains the other is the same developer, not a change to propose.
+        sa, sb = ([o.strip().lower() for o in x.split(",")] for x in (a, b))
+        return len(sa) == len(sb) and all(x in y or y in x for x, y in zip(sa, sb))
     if col in NUMERIC and a and b:
         try:
             return float(a) == float(b)
@@ -231,18 +254,46 @@ def _model_change(old: dict[str, str], new: dict[str, str], vintage: str, kept: 
     (estimates, dates, parameter counts): when our row cites a newer snapshot
     than the file's, the file's differing values are not proposed (listed in
     ``kept``). Compute comes as one group: value, bounds, confidence, source.
+    Three kinds of difference are ours on purpose and are never proposed
+    (also listed in ``kept``): values in mappings/model_overrides.csv (with
+    their reason); compute and the frontier flag of a later version or a
+    preview (compute stays on the row the estimate is for, the line's first
+    release; a preview is in no fit or trend); ``name`` (ours to choose, the
+    file's name is the alias).
     """
+    overrides = {r["field"]: r for r in mappings.load("model_overrides") if r["model_id"] == old["id"]}
+    is_version = old.get("family", old["id"]) != old["id"] or old.get("preview") == "true"
+    why = ("a preview is in no fit or trend" if old.get("preview") == "true"
+           else f"a later version of {old.get('family')}: compute and the flag stay on the row the estimate is for")
     merged = dict(old)
     for col in MODEL_COMPARED:
         if new.get(col) and not _same(col, old.get(col, ""), new[col]):
+            if col in overrides:
+                kept.append(f"{old['id']}: {col} {old.get(col, '')} kept over the file's {new[col]} ({overrides[col]['reason']})")
+                continue
             merged[col] = new[col]
+    first_estimate = bool(new.get("compute_flop")) and not old.get("compute_flop")
+    if new.get("_frontier_recomputed") and not first_estimate:
+        new = {**new, "frontier": old.get("frontier", "")}  # a recomputed flag only comes with a new estimate
     if new.get("frontier") == "true" and old.get("frontier") != "true":
-        merged["frontier"] = "true"
+        if is_version:
+            kept.append(f"{old['id']}: frontier flag not taken: {why}")
+        else:
+            merged["frontier"] = "true"
     if new.get("compute_flop") and any(not _same(c, old.get(c, ""), new.get(c, "")) for c in COMPUTE_FIELDS):
-        for c in (*COMPUTE_FIELDS, "compute_source", "compute_source_url"):
-            merged[c] = new.get(c, "")
-        if new.get("estimation_method"):
-            merged["estimation_method"] = new["estimation_method"]
+        if is_version:
+            kept.append(f"{old['id']}: compute {new['compute_flop']} not taken: {why}")
+        else:
+            for c in (*COMPUTE_FIELDS, "compute_source", "compute_source_url"):
+                merged[c] = new.get(c, "")
+            if new.get("estimation_method"):
+                merged["estimation_method"] = new["estimation_method"]
+            if new.get("notes") and new["notes"] not in old.get("notes", ""):
+                merged["notes"] = f"{old['notes']}; {new['notes']}" if old.get("notes") else new["notes"]
+            if new.get("_frontier_recomputed") == "true" and first_estimate and not is_version:
+                merged["frontier"] = "true"
+                note = "frontier: Epoch AI's definition (top 10 by training compute at release) recomputed from this file"
+                merged["notes"] = f"{merged['notes']}; {note}" if merged.get("notes") else note
     if merged == old:
         return None
     ours, theirs = _snapshot(old.get("compute_source", "")), _snapshot(vintage)
@@ -253,26 +304,121 @@ def _model_change(old: dict[str, str], new: dict[str, str], vintage: str, kept: 
     return merged
 
 
-def plan(kind: str, externals: list[External], current: writer.Current, *, vintage: str = "") -> tuple[writer.Batch, ImportReport]:
+def _first_releases(externals: list[External], aliases: dict[tuple[str, str], str]) -> list[External]:
+    """Models-file rows, one per model of ours: where several entries of the file map to one of
+    our models (Epoch lists some models twice, e.g. GPT-4 (Mar 2023) and (Jun 2023)), the
+    earliest-dated entry is the line's first release and the one compared."""
+    best: dict[str, External] = {}
+    out: list[External] = []
+    for ext in externals:
+        mid = aliases.get((ext.source, ext.external_id))
+        if mid is None:
+            out.append(ext)
+            continue
+        cur = best.get(mid)
+        if cur is None or (ext.row.get("release_date") or "9999") < (cur.row.get("release_date") or "9999"):
+            best[mid] = ext
+    return out + list(best.values())
+
+
+def _no_earlier_than_benchmark(row: dict[str, str], published: dict[str, str]) -> dict[str, str]:
+    """A score row dated before its benchmark was published, dated by the publication instead.
+
+    Leaderboards date an entry by its submission: runs submitted before a
+    benchmark existed (SWE-bench Verified's board re-scored older submissions)
+    became known with the benchmark. The source's own date stays in notes.
+    """
+    pub = published.get(row["benchmark_id"], "")
+    if pub and row.get("date_reported") and row["date_reported"] < pub:
+        note = f"source dates it {row['date_reported']}, before {row['benchmark_id']} was published ({pub}): dated {pub}"
+        return {**row, "date_reported": pub, "notes": f"{row['notes']}; {note}" if row.get("notes") else note}
+    return row
+
+
+def _track_new(externals: list[External], current: writer.Current, since: str,
+               report: ImportReport) -> tuple[list[writer.Row], list[writer.Row]]:
+    """``--add-new SINCE`` (models files): model rows and epoch-model aliases for the file's entries we do not track.
+
+    An entry whose slug is already one of our ids (a model first met in a score file) gets its
+    alias; an entry released on or after ``since`` with a compute estimate, a language model,
+    gets a model row (frontier flag from the file, or recomputed) and its alias.
+    """
+    aliases = {(a["source"], a["external_id"]) for a in current.tables["model_aliases"].rows}
+    ids = {r["id"] for r in current.tables["models"].rows}
+    mapped_ids = {a["model_id"] for a in current.tables["model_aliases"].rows if a["source"] == "epoch-model"}
+    new_models: list[writer.Row] = []
+    new_aliases: list[writer.Row] = []
+    for ext in externals:
+        if (ext.source, ext.external_id) in aliases:
+            continue
+        row = ext.row
+        if ext.suggestion in ids:
+            if ext.suggestion in mapped_ids:
+                continue  # our model already has its Epoch entry: a second entry needs a person's decision
+            reason = "Epoch AI's models-database name; its slug is our id (the model first met in a score file)"
+        elif (row.get("compute_flop") and row.get("release_date", "") >= since
+              and "language" in row.get("domain", "").lower() and ext.suggestion not in ids):
+            m = {k: v for k, v in row.items() if not k.startswith("_")}
+            if row.get("_frontier_recomputed") == "true":
+                m["frontier"] = "true"
+                m["notes"] = "; ".join(x for x in (m.get("notes", ""), "frontier: Epoch AI's definition (top 10 by training "
+                                                    "compute at release) recomputed from this file") if x)
+            new_models.append(writer.Row(m, writer.Origin("epoch-models row", len(new_models) + 1)))
+            ids.add(ext.suggestion)
+            reason = "our id is the slug of Epoch AI's models-database name (added by tracker import epoch-models --add-new)"
+        else:
+            continue
+        new_aliases.append(writer.Row({"source": "epoch-model", "external_id": ext.external_id, "model_id": ext.suggestion,
+                                       "effort": "", "reason": reason}, writer.Origin("epoch-models alias", len(new_aliases) + 1)))
+        mapped_ids.add(ext.suggestion)
+    report.new_aliases = [r.values for r in new_aliases]
+    return new_models, new_aliases
+
+
+def plan(kind: str, externals: list[External], current: writer.Current, *, vintage: str = "",
+         add_new: str | None = None) -> tuple[writer.Batch, ImportReport]:
     """Split the file's rows into new rows, changed rows and unmapped ids, against ``current``."""
     table = "models" if kind == "epoch-models" else "scores"
     report = ImportReport(kind, Path(), table, read=len(externals))
-    aliases = {(a["source"], a["external_id"]): a["model_id"] for a in current.tables["model_aliases"].rows}
+    new_models: list[writer.Row] = []
+    if add_new and table == "models":
+        new_models, _ = _track_new(externals, current, add_new, report)
+    aliases = {(a["source"], a["external_id"]): a["model_id"]
+               for a in [*current.tables["model_aliases"].rows, *report.new_aliases]}  # new ones: mapped within this import
+    added_ids = {r.values["id"] for r in new_models}
     state = current.tables[table]
     index = state.index()
     unmapped: dict[tuple[str, str], Unmapped] = {}
+    known = _already_known(kind, state.rows)
+    # The same external id mapped under another naming (a version id Epoch and GPAI share) is the
+    # best guess for an unmapped one: the reader only knows Epoch's model entity, not our version rows.
+    by_name = {ext_id.lower(): mid for (_src, ext_id), mid in aliases.items()}
+    published = {b["id"]: b.get("published", "") for b in current.tables["benchmarks"].rows}
     batch = writer.Batch()
     adds: list[writer.Row] = []
     changes: list[writer.Change] = []
+    if table == "models":
+        externals = _first_releases(externals, aliases)
     for ext in externals:
         model_id = aliases.get((ext.source, ext.external_id))
         if model_id is None:
-            u = unmapped.setdefault((ext.source, ext.external_id), Unmapped(ext.source, ext.external_id, 0, ext.suggestion))
+            guess = by_name.get(ext.external_id.lower()) or ext.suggestion
+            u = unmapped.setdefault((ext.source, ext.external_id), Unmapped(ext.source, ext.external_id, 0, guess))
             u.rows += 1
             continue
         row = dict(ext.row)
         row["id" if table == "models" else "model_id"] = model_id
+        if table == "scores":
+            row = _no_earlier_than_benchmark(row, published)
+            if row.get("source_kind") == "lab" and not row.get("checked"):
+                row["checked"] = (f"unverified: imported by tracker import {kind} from {row['source_name']}; "
+                                  "not read on the developer's own page")
+        if table == "models" and model_id in added_ids:
+            continue  # added by --add-new, from this very row
         pos = index.get(state.key(row))
+        if pos is None and known(row):
+            report.unchanged += 1  # the same fact, recorded from another file
+            continue
         if pos is None:
             if table == "models":  # a mapped model is in models.csv (foreign key): cannot happen
                 continue
@@ -295,14 +441,25 @@ def plan(kind: str, externals: list[External], current: writer.Current, *, vinta
         report.unmapped = []
     else:
         report.unmapped = sorted(unmapped.values(), key=lambda u: (u.source, u.external_id))
-    batch.add[table] = adds
-    report.new = [r.values for r in adds]
+    batch.add[table] = adds + new_models
+    if report.new_aliases:
+        batch.add["model_aliases"] = [writer.Row(a, writer.Origin("epoch-models alias", i + 1))
+                                      for i, a in enumerate(report.new_aliases)]
+    report.new = [r.values for r in adds + new_models]
     report.changes = changes
     return batch, report
 
 
+def _already_known(kind: str, rows: list[dict[str, str]]) -> Callable[[dict[str, str]], str]:
+    """For importers whose file repeats facts of another file: a test giving the reason ("" = new)."""
+    if kind == "gpai":
+        return already_known(rows)
+    return lambda _row: ""
+
+
 def import_file(kind: str, file: str | Path, *, data: str | Path | None = None, model_versions: str | Path | None = None,
-                vintage: str | None = None, update: bool = False, dry_run: bool = False) -> ImportReport:
+                vintage: str | None = None, update: bool = False, dry_run: bool = False,
+                add_new: str | None = None) -> ImportReport:
     """Import a published file into the data folder (see the module docstring)."""
     root = Path(data) if data else default_data_dir()
     load_package(root)
@@ -313,7 +470,7 @@ def import_file(kind: str, file: str | Path, *, data: str | Path | None = None, 
     holder: dict[str, ImportReport] = {}
 
     def build(current: writer.Current) -> writer.Batch:
-        batch, report = plan(kind, externals, current, vintage=label)
+        batch, report = plan(kind, externals, current, vintage=label, add_new=add_new)
         if update:
             batch.update[report.table] = report.changes
         holder["report"] = report
@@ -340,6 +497,7 @@ def report_text(r: ImportReport, *, limit: int = 20) -> str:
     lines = [f"{r.kind}: read {r.read} rows from {r.file}"]
     lines += writer.preview_lines(r.table, r.new, limit=limit)
     lines += writer.change_lines(r.changes, limit=limit)
+    lines += writer.preview_lines("model_aliases", r.new_aliases, limit=limit)
     if r.unmapped:
         lines.append(f"{len(r.unmapped)} external ids have no mapping in model_aliases.csv "
                      f"({sum(u.rows for u in r.unmapped)} rows not imported); add one per id, e.g.:")
@@ -349,7 +507,8 @@ def report_text(r: ImportReport, *, limit: int = 20) -> str:
     if r.untracked:
         lines.append(f"{r.untracked} models in the file are not tracked here (no epoch-model alias): left out")
     if r.skipped:
-        lines.append(f"{len(r.skipped)} entries left out by the reader (model not identifiable; --json lists all)")
+        lines.append(f"{len(r.skipped)} entries left out by the reader (model not identifiable, or in "
+                     "tracker/ingest/mappings/skip.csv; --json lists each with why)")
     if r.kept:
         lines.append(f"{len(r.kept)} models differ but our row cites a newer snapshot: not proposed (--json lists them)")
     verb = "would add" if r.result and r.result.dry_run else "added"

@@ -34,6 +34,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import polars as pl
+
 from tracker.data import tables as datamod
 from tracker.errors import ConflictError, DataError, UsageError
 from tracker.data.schema import Package, Resource, load_package
@@ -272,7 +274,8 @@ def check_batch(label: str, raw: bytes, res: Resource, *, options: bool = False)
         known = [c for c in header if c in res.columns]
         if known:  # looks like our header (a wrong delimiter gives no known column)
             unknown = [c for c in header if c not in res.columns]
-            missing = [f.name for f in res.fields if f.required and f.name not in header]
+            missing = [f.name for f in res.fields
+                       if f.required and f.name not in header and f.name not in DEFAULTS.get(res.name, {})]
             dup = sorted({c for c in header if header.count(c) > 1})
             if unknown or missing or dup:
                 what = "; ".join(x for x in (
@@ -282,6 +285,8 @@ def check_batch(label: str, raw: bytes, res: Resource, *, options: bool = False)
                 raise DataError(f"{label}:1: header: {what}; use columns of {res.path}: {','.join(res.columns)}")
             use = Resource(res.name, res.path, tuple(res.field(c) for c in header), (), ())
     df = datamod.parse_text_table(Path(label), raw, use, report)
+    if df is not None and not report.errors:
+        df = _fill_defaults(res.name, df)
     if df is not None and df.height == 0:
         report.errors.append(f"{label}:1: file: has a header but no rows; add at least one row below the header")
     if df is not None and not report.errors:
@@ -293,8 +298,32 @@ def check_batch(label: str, raw: bytes, res: Resource, *, options: bool = False)
     rows = []
     for i, rec in enumerate(df.iter_rows(named=True), start=2):
         values = {c: (rec.get(c) or "") for c in res.columns}
+        for col, default in DEFAULTS.get(res.name, {}).items():
+            if not values[col]:
+                values[col] = default(values)
         rows.append(Row(values, Origin(None if options else label, i)))
     return rows
+
+
+#: Values a batch may leave empty, and what they become: a new model is the
+#: first release of its own line (family = its id) and publicly available
+#: (preview = false) unless the batch says otherwise.
+DEFAULTS: dict[str, dict[str, Callable[[dict[str, str]], str]]] = {
+    "models": {"family": lambda row: row.get("id", ""), "preview": lambda _row: "false"},
+}
+
+
+def _fill_defaults(table: str, df: pl.DataFrame) -> pl.DataFrame:
+    """Empty cells of DEFAULTS columns filled (columns the batch has; absent ones are filled per row)."""
+    fills = DEFAULTS.get(table, {})
+    if not fills or df.height == 0:
+        return df
+    rows = df.to_dicts()
+    for row in rows:
+        for col, default in fills.items():
+            if col in row and not row[col]:
+                row[col] = default(row)
+    return pl.DataFrame(rows, schema=df.schema)
 
 
 def option_row(res: Resource, values: dict[str, str | None]) -> list[Row]:

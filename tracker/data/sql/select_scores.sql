@@ -1,9 +1,11 @@
 -- One score per model for a fit.
 -- Parameters (bound as DuckDB variables by tracker.store, never formatted in):
 -- benchmark (id), patterns (ordered list of setting globs),
--- source ('lab' | 'independent' | 'any'), as_of (date).
+-- source ('lab' | 'independent' | 'any'), as_of (date), include_previews (boolean),
+-- exclude (list of setting globs never taken: the benchmark's non-standard vocabulary, unless asked for).
 -- A model's row is the best score under the first pattern it has any score for,
 -- among sources of the chosen kind, known on or before getvariable('as_of'), released by then.
+-- Previews (announced, not publicly available: models.preview) are left out unless include_previews.
 WITH prefs AS (
     SELECT unnest(getvariable('patterns')) AS pattern, generate_subscripts(getvariable('patterns'), 1) AS pref
 ),
@@ -15,6 +17,8 @@ candidates AS (
       AND (getvariable('source') = 'any' OR j.source_kind = getvariable('source'))
       AND j.known_date <= getvariable('as_of')
       AND j.release_date <= getvariable('as_of')
+      AND (getvariable('include_previews') OR NOT j.preview)
+      AND NOT EXISTS (SELECT 1 FROM (SELECT unnest(getvariable('exclude')) AS pat) AS x WHERE j.setting GLOB x.pat)
     GROUP BY ALL
 )
 SELECT *

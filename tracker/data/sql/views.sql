@@ -1,14 +1,43 @@
 -- Views over the registered tables (benchmarks, models, scores).
 -- Loaded once per connection by tracker.store; never formatted with user input.
 
+-- How long after a model's release each source's numbers become known, measured on the
+-- rows that carry a date (docs/method.md, section 6). Only "contemporaneous" rows count: a
+-- model released on or after the source's first dated row (the source existed when the
+-- model came out), reported on or after the release; a source's backfill of older models
+-- says nothing about how fast it reports a new one. A source with at least 10 such rows has
+-- its own lag; the others fall back to their source kind's, then to 183 days.
+CREATE OR REPLACE VIEW source_lags AS
+WITH dated AS (
+    SELECT s.source_name, s.source_kind, m.release_date, s.date_reported,
+           min(s.date_reported) OVER (PARTITION BY s.source_name) AS source_first
+    FROM scores AS s JOIN models AS m ON m.id = s.model_id
+    WHERE s.date_reported IS NOT NULL
+),
+contemporaneous AS (
+    SELECT source_name, source_kind, date_diff('day', release_date, date_reported) AS lag
+    FROM dated
+    WHERE release_date >= source_first AND date_reported >= release_date
+)
+SELECT 'source' AS level, source_name AS key, count(*) AS n,
+       CAST(ceil(quantile_cont(lag, 0.75)) AS INTEGER) AS lag_days
+FROM contemporaneous GROUP BY source_name
+UNION ALL
+SELECT 'kind' AS level, source_kind AS key, count(*) AS n,
+       CAST(ceil(quantile_cont(lag, 0.75)) AS INTEGER) AS lag_days
+FROM contemporaneous GROUP BY source_kind;
+
 CREATE OR REPLACE VIEW scores_joined AS
 SELECT
     s.benchmark_id,
     b.name                                   AS benchmark_name,
     b.floor,
     b.ceiling,
+    b.published                              AS benchmark_published,
     s.model_id,
     m.name                                   AS model_name,
+    m.family,
+    m.preview,
     m.organization,
     m.release_date,
     m.compute_flop,
@@ -30,32 +59,45 @@ SELECT
     s.source_name,
     s.source_url,
     s.date_reported,
-    -- The date a score became public (docs/method.md, "When a score counts as known"):
+    s.checked,
+    -- The date a score became public (docs/method.md, section 6):
     --   * the source's own date when it gives one;
-    --   * a lab's undated number: the model's release (labs publish with the release);
-    --   * an undated third-party evaluation: 183 days (about the upper quartile of the
-    --     lag of dated third-party evaluations in these data) after the later of the
-    --     model's release and the benchmark's first dated score, but no later than the
-    --     data's vintage (the newest date anywhere in the data: the row was in the
-    --     files by then). This keeps backfilled evaluations (HELM, Kaggle, GPAI's
-    --     re-runs of old models) out of as-of fits made before they could have existed.
+    --   * a lab's undated number: the model's release (labs publish with the release),
+    --     or the benchmark's publication if that is later;
+    --   * an undated third-party evaluation: its source's measured lag (source_lags) after
+    --     the latest of the model's release, the benchmark's publication and the
+    --     benchmark's first dated score, but no later than the data's vintage (the newest
+    --     date anywhere in the data: the row was in the files by then).
     CASE
         WHEN s.date_reported IS NOT NULL THEN s.date_reported
-        WHEN s.source_kind = 'lab' THEN m.release_date
+        WHEN s.source_kind = 'lab' THEN greatest(m.release_date, coalesce(b.published, m.release_date))
         ELSE least(
-            CAST(greatest(m.release_date, coalesce(bf.first_dated, m.release_date)) + INTERVAL 183 DAY AS DATE),
+            CAST(greatest(m.release_date, coalesce(b.published, m.release_date), coalesce(bf.first_dated, m.release_date))
+                 + to_days(CASE WHEN ls.n >= 10 THEN ls.lag_days WHEN lk.n >= 10 THEN lk.lag_days ELSE 183 END) AS DATE),
             v.vintage)
     END AS known_date,
+    CASE
+        WHEN s.date_reported IS NOT NULL THEN 'reported'
+        WHEN s.source_kind = 'lab' THEN 'lab: release'
+        WHEN ls.n >= 10 THEN 'lag ' || ls.lag_days || ' days (source: ' || s.source_name || ')'
+        WHEN lk.n >= 10 THEN 'lag ' || lk.lag_days || ' days (kind: ' || s.source_kind || ')'
+        ELSE 'lag 183 days (default)'
+    END AS known_rule,
     s.notes
 FROM scores AS s
 JOIN models AS m ON m.id = s.model_id
+LEFT JOIN source_lags AS ls ON ls.level = 'source' AND ls.key = s.source_name
+LEFT JOIN source_lags AS lk ON lk.level = 'kind' AND lk.key = s.source_kind
 JOIN benchmarks AS b ON b.id = s.benchmark_id
 LEFT JOIN (SELECT benchmark_id, min(date_reported) AS first_dated FROM scores GROUP BY benchmark_id) AS bf
     ON bf.benchmark_id = s.benchmark_id
 CROSS JOIN (SELECT greatest((SELECT max(release_date) FROM models), (SELECT max(date_reported) FROM scores)) AS vintage) AS v;
 
+-- The frontier compute trend's points: each model line once (its first release with an
+-- estimate; versions carry no compute of their own), previews never (they are in no trend).
 CREATE OR REPLACE VIEW frontier_models AS
 SELECT id AS model_id, name AS model_name, organization, release_date,
        compute_flop, log10(compute_flop) AS log10_compute, confidence, estimation_method, compute_source
 FROM models
-WHERE frontier AND compute_flop IS NOT NULL;
+WHERE frontier AND compute_flop IS NOT NULL AND NOT preview
+QUALIFY row_number() OVER (PARTITION BY family ORDER BY release_date, id) = 1;

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import csv
 import re
+from pathlib import Path
+
+from tracker.ingest import mappings
 
 # Column order of our tables (datasets/datapackage.json), for rows the importers build.
 SCORE_FIELDS = [
     "model_id", "benchmark_id", "score", "stderr", "setting", "effort",
     "model_version", "source_kind", "source_name", "source_url",
-    "date_reported", "notes",
+    "date_reported", "checked", "notes",
 ]
 MODEL_FIELDS = [
-    "id", "name", "organization", "release_date", "release_source_url",
-    "compute_flop", "compute_low", "compute_high", "confidence",
+    "id", "name", "family", "organization", "release_date", "release_source_url",
+    "preview", "compute_flop", "compute_low", "compute_high", "confidence",
     "estimation_method", "compute_source", "compute_source_url", "parameters",
     "open_weights", "frontier", "domain", "notes",
 ]
@@ -46,3 +50,27 @@ def split_effort(version_id: str) -> tuple[str, str]:
     if not match:
         return version_id, ""
     return version_id[: match.start()], match.group(1)
+
+
+def read_rows(path: str | Path) -> list[dict[str, str]]:
+    """CSV rows as dicts (BOM tolerated, keys stripped, missing values as "")."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return [
+            {(k or "").strip(): (v or "") for k, v in row.items()}
+            for row in csv.DictReader(handle)
+        ]
+
+
+def model_id_for(epoch_model_name: str) -> str:
+    """Our model id for an Epoch models-database name (slug, or the hand mapping epoch_model_ids.csv)."""
+    name = epoch_model_name.strip()
+    row = mappings.index("epoch_model_ids").get(name)
+    return row["model_id"] if row else slugify(name)
+
+
+def first_url(text: str) -> str:
+    """The first http(s) URL in a free-text field ("" when none)."""
+    for token in re.split(r"\s+", text or ""):
+        if token.startswith("http://") or token.startswith("https://"):
+            return token.rstrip(",;")
+    return ""

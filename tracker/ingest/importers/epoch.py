@@ -1,11 +1,13 @@
 """Readers for Epoch AI's published data, returning rows of our own schema.
 
 - ``read_epoch_runs``: Epoch's own evaluation runs (``benchmarks_runs.csv``).
-- ``read_epoch_mmlu``: Epoch's MMLU collection (``external_benchmark_mmlu.csv``).
+- ``read_mmlu_collection``: Epoch's MMLU collection (``external_benchmark_mmlu.csv``), read once.
 - ``read_epoch_models``: one vintage of Epoch's models databases;
   ``merge_model_vintages`` combines vintages (newest value wins).
-- ``VersionResolver``: Epoch model *version* ids -> our model ids
-  (``model_versions.csv`` maps a version to Epoch's model entity).
+
+Model version ids are resolved by :mod:`tracker.ingest.importers.versions`
+(the one resolver of ``model_versions.csv``); hand mappings live in
+``tracker/ingest/mappings/`` with a reason per row.
 
 All functions are pure: they read files and return lists of dicts (every value a
 string, ``""`` for missing), and never print.
@@ -13,52 +15,26 @@ string, ``""`` for missing), and never print.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from tracker.ingest.importers.common import ALIAS_FIELDS, MODEL_FIELDS, SCORE_FIELDS, slugify, split_effort
+from tracker.ingest import mappings
+from tracker.ingest.importers.common import (
+    MODEL_FIELDS, SCORE_FIELDS, first_url, model_id_for, read_rows, split_effort,
+)
+from tracker.ingest.importers.versions import EpochVersions, Resolution, VersionResolver  # noqa: F401 (re-exported)
 
 EPOCH_DASHBOARD_URL = "https://epoch.ai/data/ai-benchmarking-dashboard"
 EPOCH_MODELS_URL = "https://epoch.ai/data/ai-models"
 EPOCH_STITCHING_URL = "https://github.com/epoch-research/benchmark-stitching"
 
 
-# Epoch task name -> (benchmark id, setting). Other tasks (the tiny -Public
-# FrontierMath samples, MATH level 5, OTIS mock AIME) are skipped.
-RUN_TASKS = {
-    "GPQA diamond": ("gpqa-diamond", "pass@1"),
-    "FrontierMath-2025-02-28-Private": ("frontiermath-2025-02-28", "pass@1"),
-    "FrontierMath-Tier-4-2025-07-01-Private": ("frontiermath-tier4", "pass@1"),
-    "SWE-Bench verified": ("swe-bench-verified", "epoch-scaffold"),
-}
-
-# Distinct Epoch model names whose plain slug would collide with another
-# Epoch model's (slugify drops "+" and folds case).
-MODEL_ID_OVERRIDES = {
-    "Command R+": "command-r-plus",
-    "PanGu-Σ": "pangu-sigma",
-    "PointNet++": "pointnet-plus-plus",
-    "DeepLabV3+": "deeplabv3-plus",
-    "CaLM": "calm-codon",  # Oxford's codon language model; "CALM" is NVIDIA's robotics model
-}
-
-
-def model_id_for(epoch_model_name: str) -> str:
-    """Our model id for an Epoch models-database name."""
-    name = epoch_model_name.strip()
-    return MODEL_ID_OVERRIDES.get(name) or slugify(name)
-
-
-def read_rows(path: str | Path) -> list[dict[str, str]]:
-    """CSV rows as dicts (BOM tolerated, keys and values stripped of None)."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        return [
-            {(k or "").strip(): (v or "") for k, v in row.items()}
-            for row in csv.DictReader(handle)
-        ]
+def run_tasks() -> dict[str, tuple[str, str]]:
+    """Epoch task name -> (benchmark id, setting), from mappings/benchmarks.csv. Other tasks
+    (the tiny -Public FrontierMath samples, MATH level 5, OTIS mock AIME) are skipped."""
+    return {r["external"]: (r["benchmark_id"], r["setting"]) for r in mappings.load("benchmarks") if r["importer"] == "epoch-runs"}
 
 
 def empty_score() -> dict[str, str]:
@@ -94,115 +70,18 @@ def _started_at_key(text: str) -> datetime:
 
 
 # --------------------------------------------------------------------------
-# Model versions
-# --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """Where a version id leads: our model id, its name, the effort, and why."""
-
-    model_id: str
-    name: str
-    effort: str
-    model_version: str  # the version id without the effort suffix
-    reason: str
-    epoch_model: str  # Epoch models-database name ("" when the version has none)
-    version_release_date: str
-    version_link: str
-
-
-class VersionResolver:
-    """Maps Epoch model-version ids (as used by Epoch and GPAI) to our models."""
-
-    def __init__(self, model_versions_csv: str | Path):
-        self.versions: dict[str, dict[str, str]] = {}
-        for row in read_rows(model_versions_csv):
-            self.versions[row["id"].strip()] = row
-        self._lower: dict[str, list[str]] = {}
-        self._base: dict[str, list[str]] = {}
-        for vid in self.versions:
-            self._lower.setdefault(vid.lower(), []).append(vid)
-            self._base.setdefault(split_effort(vid)[0], []).append(vid)
-
-    def _by_model(self, ids: list[str]) -> dict[str, str] | None:
-        """The row for a set of version ids, if they all name one entity."""
-        rows = [self.versions[i] for i in ids]
-        keys = {(r["Model"].strip() or r["Unique display name"].strip() or r["id"].strip()) for r in rows}
-        if len(keys) != 1:
-            return None
-        dates = sorted(r["Version release date"] for r in rows if r["Version release date"].strip())
-        best = dict(rows[0])
-        best["Version release date"] = dates[0] if dates else ""
-        return best
-
-    def lookup(self, version_id: str) -> tuple[dict[str, str] | None, str, str, str]:
-        """(model_versions row or None, version without effort, effort, how found)."""
-        vid = version_id.strip()
-        base, effort = split_effort(vid)
-        if vid in self.versions:
-            return self.versions[vid], base, effort, "exact"
-        if base in self.versions:
-            return self.versions[base], base, effort, "exact"
-        for key in (vid, base):
-            ids = self._lower.get(key.lower(), [])
-            row = self._by_model(ids) if ids else None
-            if row is not None:
-                return row, base, effort, "case-insensitive"
-        ids = self._base.get(base, [])
-        row = self._by_model(ids) if ids else None
-        if row is not None:
-            return row, base, effort, "effort variants"
-        return None, base, effort, ""
-
-    def resolve(self, version_id: str) -> Resolution | None:
-        row, base, effort, how = self.lookup(version_id)
-        if row is None:
-            return None
-        vid = row["id"].strip()
-        found = f"version id {vid!r}" if how == "exact" else f"version id {vid!r} ({how} match)"
-        model = row["Model"].strip()
-        if model:
-            return Resolution(
-                model_id=model_id_for(model), name=model, effort=effort,
-                model_version=base,
-                reason=f"model_versions.csv maps {found} to Epoch model {model!r}",
-                epoch_model=model,
-                version_release_date=row["Version release date"].strip(),
-                version_link=first_url(row.get("Link", "")),
-            )
-        display = row["Unique display name"].strip() or row["Display name"].strip()
-        name = display or vid
-        return Resolution(
-            model_id=slugify(display or vid), name=name, effort=effort,
-            model_version=base,
-            reason=f"model_versions.csv lists {found} with no Epoch model; id from "
-                   + ("its display name" if display else "the version id"),
-            epoch_model="",
-            version_release_date=row["Version release date"].strip(),
-            version_link=first_url(row.get("Link", "")),
-        )
-
-
-def first_url(text: str) -> str:
-    for token in re.split(r"\s+", text or ""):
-        if token.startswith("http://") or token.startswith("https://"):
-            return token.rstrip(",;")
-    return ""
-
-
-# --------------------------------------------------------------------------
 # Benchmarking hub runs
 # --------------------------------------------------------------------------
 
 
-def read_epoch_runs(runs_csv: str | Path, model_versions_csv: str | Path) -> list[dict[str, str]]:
-    """Score rows from Epoch's ``benchmarks_runs.csv`` (see RUN_TASKS).
+def read_epoch_runs(runs_csv: str | Path, versions: EpochVersions | str | Path) -> list[dict[str, str]]:
+    """Score rows from Epoch's ``benchmarks_runs.csv`` (tasks of :func:`run_tasks`).
 
     Several runs of one (version, effort, task): the latest is kept and the
     earlier ones are named in ``notes``.
     """
-    resolver = VersionResolver(model_versions_csv)
+    resolver = versions if isinstance(versions, EpochVersions) else EpochVersions(versions)
+    RUN_TASKS = run_tasks()
     grouped: dict[tuple[str, str, str], list[dict[str, str]]] = {}
     for row in read_rows(runs_csv):
         if row["Status"].strip() != "Success" or row["task"].strip() not in RUN_TASKS:
@@ -239,19 +118,6 @@ def read_epoch_runs(runs_csv: str | Path, model_versions_csv: str | Path) -> lis
     return out
 
 
-def run_aliases(runs_csv: str | Path, model_versions_csv: str | Path) -> list[dict[str, str]]:
-    """Alias rows (source epoch-version) for the versions used by the runs file."""
-    resolver = VersionResolver(model_versions_csv)
-    out = {}
-    for row in read_rows(runs_csv):
-        if row["task"].strip() in RUN_TASKS:
-            vid = row["model"].strip()
-            res = resolver.resolve(vid)
-            if res is not None:
-                out[vid] = alias_row("epoch-version", vid, res.model_id, res.effort, res.reason)
-    return list(out.values())
-
-
 def alias_row(source: str, external_id: str, model_id: str, effort: str, reason: str) -> dict[str, str]:
     return {"source": source, "external_id": external_id, "model_id": model_id,
             "effort": effort, "reason": reason}
@@ -261,71 +127,12 @@ def alias_row(source: str, external_id: str, model_id: str, effort: str, reason:
 # MMLU collection
 # --------------------------------------------------------------------------
 
-# Sources that are a developer's own report: regex on the collection's model
-# Name of the models the developer made. Any other (source, model) pair is a
-# third party reporting someone else's model: independent.
-LAB_SOURCES = {
-    "Qwen Technical Report": r"^(qwen)",
-    "Qwen2.5-Coder Technical Report": r"^(qwen|codeqwen)",
-    "LLaMA: Open and Efficient Foundation Language Models": r"^llama",
-    "Llama 2: Open Foundation and Fine-Tuned Chat Models": r"^llama",
-    "Gemma: Open Models Based on Gemini Research and Technology": r"^gemma",
-    "Mixtral of Experts": r"^(mistral|mixtral)",
-    "Yi: Open Foundation Models by 01.AI": r"^yi",
-    "Baichuan 2: Open Large-scale Language Models": r"^baichuan",
-    "XGen-7B Technical Report": r"^xgen",
-    "Textbooks Are All You Need II: phi-1.5 technical report": r"^phi",
-    "Phi-3 Technical Report: A Highly Capable Language Model Locally on Your Phone": r"^phi",
-    "Phi-4 Technical Report": r"^phi",
-    "DeepSeek-V3 Technical Report": r"^deepseek",
-    "Scaling Language Models: Methods, Analysis & Insights from Training Gopher": r"^gopher",
-    "GPT-4 Technical Report": r"^gpt",
-    "Model Card and Evaluations for Claude Models": r"^claude",
-    "Releasing Claude Instant 1.2": r"^claude",
-    "Inflection-1": r"^inflection",
-    "InternLM: A Multilingual Language Model with Progressively Enhanced Capabilities": r"^internlm",
-    "Nemotron-4 15B Technical Report": r"^nemotron",
-    "Falcon2-11B Technical Report": r"^falcon",
-    "The Falcon Series of Open Language Models": r"^falcon",
-    "Gemini 1.5 Report": r"^gemini",
-    "INTELLECT-1 Technical Report": r"^intellect",
-}
-
-# Rows of the collection with no model version: the collection's Name mapped by
-# hand to an Epoch models-database name (same model; instruct/chat variants of
-# one model are one Epoch entity). Names absent here (and not equal, up to
-# slugify, to an Epoch model name) are dropped: which model they mean is not
-# certain (e.g. PaLM-2 (Bison), a smaller PaLM 2 size; Vicuna-13B, version unknown).
-MMLU_NAME_TO_EPOCH_MODEL = {
-    "DBRX Instruct": "DBRX",
-    "DeepSeek LLM Chat (67B)": "DeepSeek LLM 67B",
-    "Arctic Instruct": "Arctic",
-    "Qwen1.5 Chat (110B)": "Qwen1.5-110B",
-    "Mixtral (8x7B 32K seqlen)": "Mixtral 8x7B",
-    "Mistral NeMo (2402)": "Mistral NeMo",
-    "Gemini 1.5 Pro (0409 preview)": "Gemini 1.5 Pro",
-    "Phi-3 (7B)": "phi-3-small 7.4B",
-    "InternLM (104B)": "InternLM",
-    "Jamba Instruct": "Jamba",
-    "AquilaChat2 34B": "Aquila2 34B",
-    "PaLM-2 (Unicorn)": "PaLM 2",
-}
-# Name-only rows that are one of the collection's version ids.
-MMLU_NAME_TO_VERSION = {
-    "ChatGLM 2-6B (base)*": "chatglm2-6b",
-}
-# (Name, Model version) pairs where the collection's version id is wrong.
-# Value: the version to use instead, or None to drop the row.
-MMLU_VERSION_FIXES = {
-    # The Gopher and LLaMA papers report 43.9% for GPT-3 175B (davinci, 2020),
-    # the MMLU paper's few-shot figure; the collection tags it text-davinci-001
-    # (InstructGPT, 2022).
-    ("GPT-3", "text-davinci-001"): "davinci",
-    ("GPT-3 175B", "text-davinci-001"): "davinci",
-    # Qwen2.5-Coder-3B tagged with the 32B version id: which model is meant is
-    # ambiguous (name says 3B, id says 32B, which has its own row): dropped.
-    ("Qwen2.5-Coder-3B", "Qwen2.5-Coder-32B"): None,
-}
+# Hand mappings (tracker/ingest/mappings/): lab_sources.csv (which sources are a
+# developer's own report, for which models), epoch_mmlu_names.csv (rows with no
+# version id: the collection's Name -> an Epoch model or version; names absent
+# there and not equal, up to slug, to an Epoch model name are left out: which
+# model they mean is not certain, e.g. PaLM-2 (Bison), Vicuna-13B) and
+# epoch_mmlu_fixes.csv (rows whose version id is wrong).
 
 _SHOTS = {"5": "5-shot", "0": "0-shot", "2": "2-shot", "": "unspecified shots"}
 
@@ -339,7 +146,9 @@ def clean_source_name(text: str) -> str:
 
 
 def mmlu_source_kind(source: str, model_name: str) -> str:
-    pattern = LAB_SOURCES.get(source)
+    """lab when ``source`` is the developer's own report on ``model_name`` (lab_sources.csv), else independent."""
+    row = mappings.index("lab_sources").get(source)
+    pattern = row["model_pattern"] if row else None
     if pattern and re.search(pattern, model_name.strip(), re.I):
         return "lab"
     return "independent"
@@ -361,7 +170,7 @@ class MmluMapping:
     note: str
 
 
-def map_mmlu_row(row: dict[str, str], resolver: VersionResolver,
+def map_mmlu_row(row: dict[str, str], resolver: EpochVersions,
                  epoch_names: dict[str, str] | None = None) -> MmluMapping | None:
     """Which model a collection row is about, or None to drop it.
 
@@ -370,44 +179,61 @@ def map_mmlu_row(row: dict[str, str], resolver: VersionResolver,
     """
     name = row["Name"].strip()
     version = row["Model version"].strip()
-    if (name, version) in MMLU_VERSION_FIXES:
-        fixed = MMLU_VERSION_FIXES[(name, version)]
-        if fixed is None:
+    fix = mappings.index("epoch_mmlu_fixes").get((name, version))
+    if fix is not None:
+        fixed = fix["fixed_version"]
+        if not fixed:
             return None
         res = resolver.resolve(fixed)
         return MmluMapping(res, "", fixed, "epoch-version", fixed, res.reason if res else "",
                            f"collection tags this row {version!r}; the source's figure is for {fixed!r}")
-    if not version and name in MMLU_NAME_TO_VERSION:
-        version = MMLU_NAME_TO_VERSION[name]
+    named = mappings.index("epoch_mmlu_names").get(name)
+    if not version and named is not None and named["kind"] == "version":
+        version = named["target"]
     if version:
         res = resolver.resolve(version)
         if res is None:
             return None
         return MmluMapping(res, "", res.model_version, "epoch-version", version, res.reason, "")
-    if name in MMLU_NAME_TO_EPOCH_MODEL:
-        target = MMLU_NAME_TO_EPOCH_MODEL[name]
-        return MmluMapping(None, target, "", "epoch-model", name, 
+    if named is not None and named["kind"] == "epoch-model":
+        target = named["target"]
+        return MmluMapping(None, target, "", "epoch-model", name,
                            f"Epoch MMLU collection name {name!r} (no version id) hand-mapped to Epoch model {target!r}", "")
     if epoch_names:
-        target = epoch_names.get(model_id_for(name))
-        if target:
-            return MmluMapping(None, target, "", "epoch-model", name,
-                               f"Epoch MMLU collection name {name!r} (no version id) equals Epoch model {target!r} up to slug", "")
+        same = epoch_names.get(model_id_for(name))
+        if same:
+            return MmluMapping(None, same, "", "epoch-model", name,
+                               f"Epoch MMLU collection name {name!r} (no version id) equals Epoch model {same!r} up to slug", "")
     return None
 
 
-def read_epoch_mmlu(mmlu_csv: str | Path, model_versions_csv: str | Path,
-                    epoch_names: dict[str, str] | None = None) -> list[dict[str, str]]:
-    """Score rows from Epoch's MMLU collection. Unmappable rows are left out
-    (``mmlu_dropped`` lists them)."""
-    resolver = VersionResolver(model_versions_csv)
-    out = []
+@dataclass(frozen=True)
+class MmluRow:
+    """One row of the collection as a score row of ours, with how its model was found."""
+
+    score: dict[str, str]
+    mapping: MmluMapping
+    collection_id: str
+
+
+def read_mmlu_collection(mmlu_csv: str | Path, versions: EpochVersions | str | Path,
+                         epoch_names: dict[str, str] | None = None
+                         ) -> tuple[list[MmluRow], list[tuple[str, str, str, str]]]:
+    """Epoch's MMLU collection, read once: (the rows kept, the rows left out).
+
+    A left-out row is (Name, Model version, EM, Source): which model it means is
+    not certain (no version id, no hand mapping, no Epoch model of that name).
+    """
+    resolver = versions if isinstance(versions, EpochVersions) else EpochVersions(versions)
+    kept: list[MmluRow] = []
+    dropped: list[tuple[str, str, str, str]] = []
     for row in read_rows(mmlu_csv):
         mapping = map_mmlu_row(row, resolver, epoch_names)
-        if mapping is None:
-            continue
         name = row["Name"].strip()
         source = clean_source_name(row["Source"])
+        if mapping is None:
+            dropped.append((name, row["Model version"].strip(), row["EM"], source))
+            continue
         src_notes = " ".join(row["Notes"].split())
         setting = _SHOTS.get(row["Shots"].strip())
         if setting is None:
@@ -432,24 +258,14 @@ def read_epoch_mmlu(mmlu_csv: str | Path, model_versions_csv: str | Path,
             source_url=row["Source link"].strip(),
             date_reported="", notes="; ".join(notes),
         )
-        out.append(score)
-    return out
+        kept.append(MmluRow(score, mapping, row["id"].strip()))
+    return kept, dropped
 
 
-def mmlu_aliases_and_drops(mmlu_csv: str | Path, model_versions_csv: str | Path,
-                           epoch_names: dict[str, str] | None = None):
-    """(alias rows, dropped rows as (Name, Model version, EM, Source))."""
-    resolver = VersionResolver(model_versions_csv)
-    aliases, dropped = {}, []
-    for row in read_rows(mmlu_csv):
-        m = map_mmlu_row(row, resolver, epoch_names)
-        if m is None:
-            dropped.append((row["Name"].strip(), row["Model version"].strip(), row["EM"], clean_source_name(row["Source"])))
-            continue
-        mid = m.resolution.model_id if m.resolution else model_id_for(m.epoch_model)
-        eff = m.resolution.effort if m.resolution else ""
-        aliases[(m.alias_source, m.alias_external_id)] = alias_row(m.alias_source, m.alias_external_id, mid, eff, m.reason)
-    return list(aliases.values()), dropped
+def read_epoch_mmlu(mmlu_csv: str | Path, versions: EpochVersions | str | Path,
+                    epoch_names: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """Score rows of Epoch's MMLU collection (the rows :func:`read_mmlu_collection` keeps)."""
+    return [r.score for r in read_mmlu_collection(mmlu_csv, versions, epoch_names)[0]]
 
 
 # --------------------------------------------------------------------------
@@ -527,6 +343,9 @@ _THROUGHPUT = r"(?:utili[sz]ation|\bMFU\b|\bHFU\b|FLOPs?\s*/\s*(?:s\b|sec|second
 _HW_CALC = re.compile(_THROUGHPUT + r"[^=]{0,80}[*×∗]|[*×∗][^=]{0,80}" + _THROUGHPUT, re.I)
 # "we can't use C=6ND": a method named only to be ruled out
 _RULED_OUT = re.compile(r"(?:can'?t|cannot|can not|doesn'?t|not) (?:use|apply) (?:C\s*=\s*)?6\s*N\s*D", re.I)
+# accelerator-hours with a utilization or a throughput, in prose ("187M H100-hours ... 20 to 40%
+# under the H100 FP8 spec of 2000 teraflop/s"): Epoch's training-cluster analyses
+_HW_PROSE = re.compile(r"(?:[GT]PU|[AH]\d00|H800|H200)[- ]hours.{0,300}(?:utili[sz]ation|teraflop|FLOP/s)", re.I | re.S)
 _COST = re.compile(r"\bcost\b|\bspent\b|[$€]|\beuro", re.I)
 
 
@@ -546,7 +365,7 @@ def classify_compute_notes(notes: str) -> str:
     found = []
     for method, patterns in NOTE_RULES.items():
         if method == "hardware":
-            hit = bool(_ACCEL.search(text) and _HW_CALC.search(text)) and not _COST.search(text)
+            hit = bool(_ACCEL.search(text) and (_HW_CALC.search(text) or _HW_PROSE.search(text))) and not _COST.search(text)
         else:
             hit = any(re.search(p, text, re.I) for p in patterns)
         if hit:
@@ -554,20 +373,72 @@ def classify_compute_notes(notes: str) -> str:
     return ";".join(found)
 
 
+def _same_name_rows(rows: list[dict[str, str]], path: str | Path) -> tuple[list[dict[str, str]], list[str]]:
+    """One row per model name. Epoch's files sometimes list a model twice (the 2026-05
+    large-scale file has two rows named "Gemini 3.1 Pro", same date and link, one with
+    fewer fields): rows that agree on publication date, link and compute are one model,
+    merged field by field (first non-empty value). Rows that disagree cannot be told
+    apart: the name is left out (its row carries ``_conflict``, which the importer
+    reports), never guessed."""
+    by_name: dict[str, dict[str, str]] = {}
+    notes: list[str] = []
+    for row in rows:
+        name = row.get("Model", "").strip()
+        if not name:
+            continue
+        if name not in by_name:
+            by_name[name] = dict(row)
+            continue
+        first = by_name[name]
+        clash = [f"{col} ({first.get(col, '').strip()!r}, {row.get(col, '').strip()!r})"
+                 for col in ("Publication date", "Link", "Training compute (FLOP)")
+                 if first.get(col, "").strip() and row.get(col, "").strip() and first[col].strip() != row[col].strip()]
+        if clash:
+            first["_conflict"] = f"{Path(path).name}: two rows named {name!r} differ in {', '.join(clash)}: left out"
+            continue
+        for col, value in row.items():
+            if value.strip() and not first.get(col, "").strip():
+                first[col] = value
+        notes.append(f"{name}: the file lists it twice (same publication date and link): one model, rows merged")
+    return list(by_name.values()), notes
+
+
+def _top_n_at_release(rows: list[dict[str, str]], n: int = 10) -> set[str]:
+    """Names of the rows in the top ``n`` by training compute at their release (Epoch AI's frontier
+    definition), among the file's rows with an estimate. A deliberate mirror of
+    ``tracker.fit.trend.top_n_at_release`` (ingest imports the data layer only); both count models
+    released the same day as released before."""
+    dated = sorted(((r["Publication date"].strip()[:10], float(r["Training compute (FLOP)"]), r["Model"].strip())
+                    for r in rows if r.get("Training compute (FLOP)", "").strip() and r.get("Publication date", "").strip()),
+                   key=lambda x: x[0])
+    out: set[str] = set()
+    for date, flop, name in dated:
+        more = sum(1 for d, f, _ in dated if d <= date and f > flop)
+        if more < n:
+            out.add(name)
+    return out
+
+
 def read_epoch_models(models_csv: str | Path, vintage_label: str) -> list[dict[str, str]]:
     """Model rows from one file of Epoch's models databases.
 
     ``vintage_label`` names the file and snapshot, e.g. ``"Large-scale AI
     models database (2025-11 snapshot)"``; it goes into ``compute_source``.
-    Each row also carries ``_compute_notes`` and ``_frontier_file`` (internal
-    keys used by ``merge_model_vintages``; not part of the schema).
+    A file without a method column (the 2026-05 copy) gets the method read
+    from Epoch's compute notes (:func:`classify_compute_notes`, said in
+    ``notes``); a file without a frontier column gets Epoch's definition
+    recomputed from its own estimates in ``_frontier_recomputed`` (used only
+    where the estimate is new to us). Internal keys start with ``_``.
     """
     is_frontier_file = "frontier" in Path(models_csv).name
+    raw = read_rows(models_csv)
+    has_method = bool(raw) and "Training compute estimation method" in raw[0]
+    has_frontier = bool(raw) and ("Frontier model" in raw[0] or is_frontier_file)
+    raw, merged_notes = _same_name_rows(raw, models_csv)
+    recomputed = set() if has_frontier else _top_n_at_release(raw)
     out = []
-    for row in read_rows(models_csv):
+    for row in raw:
         name = row["Model"].strip()
-        if not name:
-            continue
         model = empty_model()
         compute = fmt_float(row.get("Training compute (FLOP)", ""))
         if compute and float(compute) <= 0:
@@ -576,7 +447,7 @@ def read_epoch_models(models_csv: str | Path, vintage_label: str) -> list[dict[s
         if confidence == "wrong":
             compute = ""
         model.update(
-            id=model_id_for(name), name=name,
+            id=model_id_for(name), name=name, family=model_id_for(name), preview="false",
             organization=" ".join(row.get("Organization", "").split()),
             release_date=row.get("Publication date", "").strip()[:10],
             release_source_url=first_url(row.get("Link", "")),
@@ -599,74 +470,16 @@ def read_epoch_models(models_csv: str | Path, vintage_label: str) -> list[dict[s
         model["_compute_notes"] = " ".join(row.get("Training compute notes", "").split())
         model["_method_any"] = ";".join(
             m.strip().lower() for m in row.get("Training compute estimation method", "").split(",") if m.strip())
-        model["_method_value"] = compute
-        model["_method_inferred"] = classify_compute_notes(model["_compute_notes"]) if compute else ""
-        model["_frontier_file"] = "true" if is_frontier_file else ""
+        if compute and not has_method:
+            model["estimation_method"] = classify_compute_notes(model["_compute_notes"])
+            if model["estimation_method"]:
+                model["notes"] = INFERRED_METHOD_NOTE
+        model["_frontier_recomputed"] = "" if has_frontier else ("true" if name in recomputed else "false")
+        model["_conflict"] = row.get("_conflict", "")
+        if any(n.startswith(f"{name}: ") for n in merged_notes):
+            model["notes"] = "; ".join(x for x in (model["notes"], f"Epoch AI's file lists {name} twice (same date and link): one model") if x)
         out.append(model)
     return out
-
-
-def merge_model_vintages(vintages: list[list[dict[str, str]]]) -> tuple[dict[str, dict[str, str]], list[str]]:
-    """Merge model rows from several files, newest vintage first in ``vintages``
-    (files of one vintage may be grouped: pass them in preference order).
-
-    Compute (with its bounds, confidence, method and source) comes from the first
-    file that has a value; other fields from the first file with a non-empty
-    value. ``frontier`` is true if any file says so. Returns ({id: row},
-    messages about conflicts between files).
-    """
-    messages: list[str] = []
-    merged: dict[str, dict[str, str]] = {}
-    seen_names: dict[str, dict[int, str]] = {}
-    compute_keys = ["compute_flop", "compute_low", "compute_high", "confidence",
-                    "estimation_method", "compute_source", "compute_source_url"]
-    for index, rows in enumerate(vintages):
-        for row in rows:
-            names = seen_names.setdefault(row["id"], {})
-            if index in names and names[index] != row["name"]:
-                raise ValueError(f"Epoch models: {names[index]!r} and {row['name']!r} both slug to {row['id']!r} in one file")
-            names[index] = row["name"]
-            if row["id"] not in merged:
-                merged[row["id"]] = dict(row)
-                continue
-            cur = merged[row["id"]]
-            if not cur["compute_flop"] and row["compute_flop"]:
-                for key in compute_keys:
-                    cur[key] = row[key]
-                cur["_compute_notes"] = row["_compute_notes"]
-                cur["_method_inferred"] = row["_method_inferred"]
-            elif cur["compute_flop"] and row["compute_flop"] and "2025-11" in row["compute_source"] and \
-                    float(cur["compute_flop"]) != float(row["compute_flop"]):
-                messages.append(
-                    f"{cur['name']}: took {cur['compute_flop']} ({cur['compute_source']}) over "
-                    f"{row['compute_flop']} ({row['compute_source']}): newer entries preferred")
-                if row["_frontier_file"]:
-                    cur["notes"] = _join(cur["notes"], f"Epoch's frontier-models file (2025-07 entries) gives {row['compute_flop']} FLOP"
-                                     + (f" ({row['estimation_method']})" if row['estimation_method'] else ""))
-            for key in ("name", "organization", "release_date", "release_source_url", "parameters",
-                        "open_weights", "domain"):
-                if not cur[key] and row[key]:
-                    cur[key] = row[key]
-            if row["frontier"] == "true":
-                cur["frontier"] = "true"
-            if row["_method_any"] and not cur.get("_method_any"):
-                cur["_method_any"] = row["_method_any"]
-                cur["_method_value"] = row["compute_flop"]
-    # Estimation method: only the frontier file has the column. Carry it over
-    # when the file has no value of its own or the same value; otherwise infer
-    # it from Epoch's compute notes of the vintage the compute comes from
-    # (classify_compute_notes), marked as inferred in ``notes``.
-    for row in merged.values():
-        if not row["compute_flop"] or row["estimation_method"]:
-            continue
-        method, value = row.get("_method_any", ""), row.get("_method_value", "")
-        if method and (not value or float(value) == float(row["compute_flop"])):
-            row["estimation_method"] = method
-            row["notes"] = _join(row["notes"], "estimation method from Epoch's frontier-models file (2025-11)")
-        elif row.get("_method_inferred"):
-            row["estimation_method"] = row["_method_inferred"]
-            row["notes"] = _join(row["notes"], INFERRED_METHOD_NOTE)
-    return merged, messages
 
 
 def public_model(row: dict[str, str]) -> dict[str, str]:

@@ -14,21 +14,22 @@ Two boards are read, both measured on SWE-bench Verified:
 
 Model ids follow Epoch AI's model entities (``model_versions.csv`` of
 epoch-research/benchmark-stitching). Models absent there are returned as
-model rows only when a release date can be cited (``_NEW_MODELS``); the
+model rows only when a release date can be cited (``mappings/swebench_new_models.csv``); the
 scores of the other unknown models are dropped and reported in
 ``Import.skipped``.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
-from tracker.ingest.importers.common import ALIAS_FIELDS, MODEL_FIELDS, SCORE_FIELDS, slugify, split_effort
+from tracker.ingest import mappings
+from tracker.ingest.importers.common import MODEL_FIELDS, slugify, split_effort
+from tracker.ingest.importers.versions import EpochVersions, tag_date as _tag_date
 
 BENCHMARK_ID = "swe-bench-verified"
 ALIAS_SOURCE = "swebench"
@@ -40,81 +41,16 @@ VERIFIED_SOURCE = "SWE-bench Verified leaderboard"
 VERIFIED_URL = "https://www.swebench.com/"
 
 
-_GPAI = (
-    "General-Purpose-AI-Policy-Lab/benchmark-forecasting dated_scores "
-    "(commit 17e4a67)"
-)
+# Hand mappings (tracker/ingest/mappings/, a reason per row): leaderboard tags
+# spelled unlike Epoch's version id (swebench_epoch_ids.csv), models absent
+# from Epoch's model_versions.csv with a cited release date
+# (swebench_new_models.csv), and entries left out (skip.csv).
 
-# Leaderboard tags whose Epoch AI version id is spelled differently, with why
-# the mapping holds. Keys are lower-case tags; values are Epoch version ids.
-_MANUAL_EPOCH_IDS: dict[str, tuple[str, str]] = {
-    "llama-4-maverick-instruct": (
-        "Llama-4-Maverick-17B-128E-Instruct",
-        "Meta's only Llama 4 Maverick instruct model (17B active, 128 experts)",
-    ),
-    "llama-4-scout-instruct": (
-        "Llama-4-Scout-17B-16E-Instruct",
-        "Meta's only Llama 4 Scout instruct model (17B active, 16 experts)",
-    ),
-    "gemini-2.0-flash": (
-        "gemini-2.0-flash-001",
-        "Google's stable gemini-2.0-flash API name points to gemini-2.0-flash-001",
-    ),
-    "claude-2": (
-        "claude-2.0",
-        "Anthropic's claude-2 API name meant Claude 2.0 until Claude 2.1 "
-        "(2023-11-21); the run is dated 2023-10-10",
-    ),
-    "kimi-k2-0905-preview": (
-        "Kimi-K2-Instruct-0905",
-        "Moonshot AI's API id of the 0905 update of Kimi K2",
-    ),
-}
-
-# Models absent from Epoch AI's model_versions.csv (snapshot 2025-11-21) whose
-# release date is backed by the developer's announcement and agrees with the
-# release_date of the GPAI aggregation. Keys are lower-case leaderboard tags.
-_NEW_MODELS: dict[str, dict[str, str]] = {
-    "claude-opus-4-5-20251101": {
-        "name": "Claude Opus 4.5",
-        "organization": "Anthropic",
-        "release_date": "2025-11-24",
-        "release_source_url": "https://www.anthropic.com/news/claude-opus-4-5",
-        "notes": f"Not in Epoch AI's model_versions (2025-11-21). Release date agrees with {_GPAI} (claude-opus-4-5-20251101_*: 2025-11-24).",
-    },
-    "gemini-3-pro-preview": {
-        "name": "Gemini 3 Pro",
-        "organization": "Google DeepMind",
-        "release_date": "2025-11-18",
-        "release_source_url": "https://blog.google/products/gemini/gemini-3/",
-        "notes": f"Not in Epoch AI's model_versions (2025-11-21). Release date agrees with {_GPAI} (gemini-3-pro-preview: 2025-11-18) and the leaderboard entry name (2025-11-18).",
-    },
-    "deepseek-v3.2-reasoner": {
-        "name": "DeepSeek-V3.2",
-        "organization": "DeepSeek",
-        "release_date": "2025-12-01",
-        "release_source_url": "https://api-docs.deepseek.com/news/news251201",
-        "notes": f"Not in Epoch AI's model_versions (2025-11-21), which has only DeepSeek-V3.2-Exp (a different model). Release date agrees with {_GPAI} (deepseek-v3.2_thinking: 2025-12-01).",
-        "effort": "thinking",
-        "reason": "deepseek-reasoner is the thinking mode of DeepSeek's API model, DeepSeek-V3.2 from 2025-12-01",
-    },
-}
-
-# Verified-board entries whose single tag does not name the model actually run.
-_SKIP_VERIFIED: dict[str, str] = {
-    "Tools + Claude 3.5 Haiku": "tag claude-3-haiku-20240307 contradicts the entry name (Claude 3.5 Haiku)",
-    "Skywork-SWE-32B": "tag names the base model (Qwen2.5-Coder-32B-Instruct) of the fine-tuned Skywork-SWE-32B",
-    "Skywork-SWE-32B + TTS(Bo8)": "tag names the base model (Qwen2.5-Coder-32B-Instruct) of the fine-tuned Skywork-SWE-32B",
-    "EntroPO + R2E + Qwen3-Coder-30B-A3B-Instruct": "tag names the base model of a model fine-tuned with EntroPO on R2E-Gym",
-}
 
 _EFFORT_WORDS = "none|minimal|low|medium|high|xhigh|max"
 _EFFORT_PAREN = re.compile(rf"\((?P<e>{_EFFORT_WORDS})\s+reasoning\)", re.I)
 _EFFORT_WORD = re.compile(rf"(?<![\w-])(?P<e>{_EFFORT_WORDS})(?![\w-])", re.I)
 _DATE_IN_NAME = re.compile(r"\(\s*(\d{4}-\d{2}-\d{2}|\d{8})\s*\)")
-_TAG_DATE = re.compile(r"-(?P<y>20\d\d)-?(?P<m>[01]\d)-?(?P<d>[0-3]\d)$")
-_CLAUDE_NUM_FIRST = re.compile(r"^claude-(?P<num>\d+(?:[.-]\d+)?)-(?P<kind>opus|sonnet|haiku)(?P<rest>-.*)?$")
-_CLAUDE_KIND_FIRST = re.compile(r"^claude-(?P<kind>opus|sonnet|haiku)-(?P<num>\d+(?:[.-]\d)?)(?P<rest>-.*)?$")
 _VAGUE_TAG = re.compile(r"\s")  # "Qwen 2.5", "Llama 3.1": families, not models
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -166,7 +102,8 @@ def read_leaderboards(json_path, model_versions_csv) -> tuple[list[dict], list[d
 def import_leaderboards(json_path, model_versions_csv) -> Import:
     """Like :func:`read_leaderboards`, also listing the skipped entries."""
     boards = {b["name"]: b["results"] for b in json.loads(Path(json_path).read_text(encoding="utf-8"))["leaderboards"]}
-    epoch = _EpochIndex(model_versions_csv)
+    epoch = EpochVersions(model_versions_csv)
+    skip = mappings.skipped("swebench-leaderboard")
     out = Import()
     tag_to_model: dict[str, str] = {}
     aliases: dict[str, dict] = {}
@@ -191,6 +128,9 @@ def import_leaderboards(json_path, model_versions_csv) -> Import:
             continue
         tag = tags[0]
         bash_keys.add((tag.lower(), float(entry["resolved"])))
+        if f"bash-only|{name}" in skip:
+            out.skipped.append(("bash-only", name, skip[f"bash-only|{name}"]))
+            continue
         res, why = _resolve(tag, epoch, readable=_readable_name(name))
         if res is None:
             out.skipped.append(("bash-only", name, why))
@@ -215,8 +155,8 @@ def import_leaderboards(json_path, model_versions_csv) -> Import:
         if not tags:
             out.skipped.append(("Verified", name, "no Model tag"))
             continue
-        if name in _SKIP_VERIFIED:
-            out.skipped.append(("Verified", name, _SKIP_VERIFIED[name]))
+        if f"Verified|{name}" in skip:
+            out.skipped.append(("Verified", name, skip[f"Verified|{name}"]))
             continue
         if any(_VAGUE_TAG.search(_normalise_tag(t)) for t in tags):
             out.skipped.append(("Verified", name, "Model tag names a model family, not a model: " + ", ".join(tags)))
@@ -270,90 +210,31 @@ def import_leaderboards(json_path, model_versions_csv) -> Import:
     return out
 
 
-# --- Epoch AI's model versions -------------------------------------------------
+# --- resolving a tag ----------------------------------------------------------
 
-class _EpochIndex:
-    """Lookups in Epoch AI's model_versions.csv (case-insensitive ids)."""
-
-    def __init__(self, path) -> None:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            self.rows = [r for r in csv.DictReader(fh) if (r.get("id") or "").strip()]
-        self.by_id: dict[str, list[dict]] = {}
-        self.by_base: dict[str, list[dict]] = {}
-        self.by_undated: dict[str, list[dict]] = {}
-        for row in self.rows:
-            vid = row["id"].strip()
-            base = split_effort(vid)[0].lower()
-            self.by_id.setdefault(vid.lower(), []).append(row)
-            self.by_base.setdefault(base, []).append(row)
-            self.by_undated.setdefault(_TAG_DATE.sub("", base), []).append(row)
-
-    def find(self, tag: str) -> tuple[list[dict], str]:
-        """Rows of Epoch versions matching a leaderboard tag, and how."""
-        t = tag.lower()
-        # Every spelling is tried, so a tag whose spellings reach versions of
-        # two different Epoch models is caught (ValueError in _from_epoch).
-        found: dict[str, dict] = {}
-        notes: list[str] = []
-        for variant in _variants(t):
-            for index, how in ((self.by_id, "id"), (self.by_base, "id without effort suffix")):
-                for row in index.get(variant, []):
-                    if row["id"] not in found:
-                        found[row["id"]] = row
-                        note = how if variant == t else f"{how}, spelled {variant}"
-                        if note not in notes:
-                            notes.append(note)
-        if found:
-            return list(found.values()), "; ".join(notes)
-        # Date-less match: "claude-sonnet-4-5" -> claude-sonnet-4-5-20250929,
-        # "gpt-5.1-2025-11-13" -> gpt-5.1 (only if Epoch's date agrees).
-        tag_date = _tag_date(t)
-        for variant in _variants(_TAG_DATE.sub("", t)):
-            rows = self.by_undated.get(variant, [])
-            if tag_date:
-                rows = [r for r in rows if (r.get("Version release date") or "").strip() == tag_date]
-            if rows:
-                return rows, "id without date" + (f" (release date {tag_date} agrees)" if tag_date else "")
-        return [], ""
-
-
-def _variants(tag: str) -> list[str]:
-    """The tag, with its date with/without dashes, and Claude's spellings and name orders."""
-    out = [tag]
-    if tag.startswith("claude-") and "." in tag:  # claude-3.5-sonnet-... -> claude-3-5-sonnet-...
-        out.append(tag.replace(".", "-"))
-    for v in list(out):
-        if m := _TAG_DATE.search(v):
-            stem = v[: m.start()]
-            out += [f"{stem}-{m['y']}{m['m']}{m['d']}", f"{stem}-{m['y']}-{m['m']}-{m['d']}"]
-    for v in list(out):
-        if m2 := _CLAUDE_NUM_FIRST.match(v):
-            out.append(f"claude-{m2['kind']}-{m2['num']}{m2['rest'] or ''}")
-        elif m2 := _CLAUDE_KIND_FIRST.match(v):
-            out.append(f"claude-{m2['num']}-{m2['kind']}{m2['rest'] or ''}")
-    return list(dict.fromkeys(out))
-
-
-def _resolve(tag: str, epoch: _EpochIndex, readable: str) -> tuple[_Resolved | None, str]:
+def _resolve(tag: str, epoch: EpochVersions, readable: str) -> tuple[_Resolved | None, str]:
     """Map a leaderboard model tag to our model id, or say why it cannot be."""
     norm = _normalise_tag(tag)
     key = norm.lower()
-    if key in _MANUAL_EPOCH_IDS:
-        epoch_id, why = _MANUAL_EPOCH_IDS[key]
-        rows = epoch.by_id.get(epoch_id.lower(), [])
+    manual = mappings.index("swebench_epoch_ids")
+    if key in manual:
+        epoch_id, why = manual[key]["epoch_version"], manual[key]["reason"]
+        rows, _how = epoch.find_tag(epoch_id)
+        rows = [r for r in rows if r["id"].strip().lower() == epoch_id.lower()]
         if not rows:
             raise ValueError(f"manual mapping {tag!r} -> {epoch_id!r}: no such id in model_versions.csv")
         return _from_epoch(rows, f"Epoch AI version {epoch_id}: {why}", split_effort(norm)[1]), ""
-    rows, how = epoch.find(norm)
+    rows, how = epoch.find_tag(norm)
     if rows:
         return _from_epoch(rows, f"Epoch AI model_versions.csv: {how}", split_effort(norm)[1]), ""
-    if key in _NEW_MODELS:
-        spec = _NEW_MODELS[key]
+    new_models = mappings.index("swebench_new_models")
+    if key in new_models:
+        spec = new_models[key]
         model_id = slugify(spec["name"])
         model = dict.fromkeys(MODEL_FIELDS, "")
-        model.update({k: spec[k] for k in ("name", "organization", "release_date", "release_source_url", "notes")}, id=model_id)
-        reason = spec.get("reason") or f"{spec['name']} ({spec['organization']}), absent from Epoch AI's model_versions.csv"
-        return _Resolved(model_id, reason, spec.get("effort", ""), model), ""
+        model.update({k: spec[k] for k in ("name", "organization", "release_date", "release_source_url", "notes")},
+                     id=model_id, family=model_id, preview="false")
+        return _Resolved(model_id, spec["reason"], spec["effort"], model), ""
     fallback = slugify(readable)
     return None, f"model {tag!r} (would be {fallback!r}) not in Epoch AI's model_versions.csv and no citable release date"
 
@@ -381,11 +262,6 @@ def _normalise_tag(tag: str) -> str:
     if t.startswith(("http://", "https://")):
         t = urlparse(t).path.strip("/")
     return t.rsplit("/", 1)[-1]
-
-
-def _tag_date(tag: str) -> str:
-    m = _TAG_DATE.search(split_effort(tag.strip())[0])
-    return f"{m['y']}-{m['m']}-{m['d']}" if m else ""
 
 
 def _effort_from_name(name: str) -> str:
@@ -428,7 +304,7 @@ def _score_row(*, model_id, resolved, setting, effort, model_version, source_kin
         "model_id": model_id, "benchmark_id": BENCHMARK_ID, "score": str(score), "stderr": "",
         "setting": setting, "effort": effort, "model_version": model_version,
         "source_kind": source_kind, "source_name": source_name, "source_url": source_url,
-        "date_reported": _iso(date), "notes": notes,
+        "date_reported": _iso(date), "checked": "", "notes": notes,
     }
 
 
