@@ -16,9 +16,11 @@ four benchmarks, and prints every quality bar of issue 12 with its value:
 * ``tracker forecast`` runs for every benchmark alias and targets from just above the floor to 0.99.
 
 The default method is chosen by a written rule (docs/method.md, section 9): among
-the methods (not the baselines) that forecast at least ``MIN_SHARE`` of the
-straight line's forecasts, the one whose pooled CRPS ratio to the straight line
-(on common forecasts) is lowest. The script checks the package's default obeys it.
+the methods (not the baselines) that can forecast all four benchmarks at the
+data's end, the one whose pooled CRPS ratio to the straight line (on common
+forecasts) is lowest. The script checks the package's default obeys it, and
+counts the forecasts each method declined (too little data) with the straight
+line's score on those, so an abstention cannot hide a weakness.
 
 Writes ``benchmarks/results/calibration.json`` (the summaries, the coverage at
 every interval level, the bars) and ``tracker/forecast/track_record.json``
@@ -50,8 +52,6 @@ from tracker.forecast.forecast import DEFAULT_METHOD, jsonable  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results" / "calibration.json"
 TRACK = ROOT / "tracker" / "forecast" / "track_record.json"
 BENCHES = tuple(bt.GRIDS)
-#: A default must forecast at least this share of the straight line's forecasts.
-MIN_SHARE = 0.8
 LEVELS = tuple(round(0.1 * k, 1) for k in range(1, 10))
 BARS = {
     "coverage80": (0.70, 0.90),
@@ -66,18 +66,58 @@ BARS = {
 }
 
 
-def choose_default(summaries: list[bt.Summary]) -> tuple[str, dict]:
-    """The written rule: lowest pooled CRPS ratio to the straight line among methods that forecast enough."""
-    pooled = {s.method: s for s in summaries if s.benchmark == "pooled"}
-    lin_n = pooled["linear"].stats.n if "linear" in pooled else 0
+def with_fallback(r: bt.Backtest) -> dict:
+    """What a user of the default gets: the predictive forecast, or where it declined the fallback's
+    (tracker.forecast.forecast.FALLBACKS), on every forecast the straight line made."""
+    from tracker.forecast.forecast import FALLBACKS
+
+    by = {}
+    for p in r.points:
+        if p.status != "unresolvable":
+            by.setdefault(p.method, {})[p.key] = p
+    lin = by.get("linear", {})
+    chosen = []
+    for k in lin:
+        for meth in (DEFAULT_METHOD, *FALLBACKS):
+            if k in by.get(meth, {}):
+                chosen.append(by[meth][k])
+                break
+    st = bt.stats(chosen)
+    ours = float(np.mean([p.crps_months for p in chosen])) if chosen else None
+    theirs = float(np.mean([lin[p.key].crps_months for p in chosen])) if chosen else None
+    return {"n": st.n, "coverage80": st.coverage80, "mae_months": st.mae_months, "bias_months": st.bias_months,
+            "crps_months": ours, "crps_ratio_linear": ours / theirs if ours is not None and theirs else None,
+            "n_fallback": sum(1 for p in chosen if p.method != DEFAULT_METHOD)}
+
+
+def runs_everywhere(method: str) -> bool:
+    """Whether ``method`` forecasts every benchmark of the backtest at the data's end (a default must)."""
+    for b in BENCHES:
+        bench = api.benchmark(b)
+        try:
+            api.forecast(b, round((bench.floor + bench.ceiling) / 2, 3), method=method, n_boot=200)
+        except TrackerError:
+            return False
+    return True
+
+
+def choose_default(r: bt.Backtest) -> tuple[str, dict]:
+    """The written rule: lowest pooled CRPS ratio to the straight line among methods that run everywhere now."""
+    pooled = {s.method: s for s in r.summaries if s.benchmark == "pooled"}
+    lin_keys = {p.key for p in r.points if p.method == "linear" and p.status != "unresolvable"}
     table = {}
     for meth in m.METHODS:
         s = pooled.get(meth)
         if s is None or "linear" not in s.versus:
             continue
         v = s.versus["linear"]
-        table[meth] = {"ratio": v["ratio"], "n_common": v["n"], "share": v["n"] / lin_n if lin_n else 0.0}
-    eligible = {k: v for k, v in table.items() if v["share"] >= MIN_SHARE and v["ratio"] is not None}
+        mine = {p.key for p in r.points if p.method == meth and p.status != "unresolvable"}
+        declined = lin_keys - mine
+        lin_there = [p.crps_months for p in r.points if p.method == "linear" and p.key in declined]
+        table[meth] = {"ratio": v["ratio"], "n_common": v["n"], "runs_everywhere": runs_everywhere(meth),
+                       "declined": len(declined),
+                       "linear_crps_on_declined": float(np.mean(lin_there)) if lin_there else None}
+    eligible = {k: v for k, v in table.items() if v["runs_everywhere"] and v["ratio"] is not None}
     best = min(eligible, key=lambda k: eligible[k]["ratio"]) if eligible else DEFAULT_METHOD
     return best, table
 
@@ -190,11 +230,14 @@ def main() -> int:
 
     print(backtest_text(r))
     print(f"\ndense backtest: {took:.1f} s (bar < 60 s)")
-    chosen, table = choose_default(list(r.summaries))
-    print("\nDefault rule (docs/method.md, section 9): lowest pooled CRPS ratio to the straight line among methods "
-          f"forecasting at least {MIN_SHARE:.0%} of its forecasts:")
+    chosen, table = choose_default(r)
+    print("\nDefault rule (docs/method.md, section 9): lowest pooled CRPS ratio to the straight line (common "
+          "forecasts) among methods that forecast all four benchmarks at the data's end:")
     for k, v in table.items():
-        print(f"  {k:<13} ratio {v['ratio']:.2f} on {v['n_common']} common forecasts ({v['share']:.0%} of the line's)")
+        lc = v["linear_crps_on_declined"]
+        print(f"  {k:<13} ratio {v['ratio']:.2f} on {v['n_common']} common forecasts; runs everywhere now: "
+              f"{'yes' if v['runs_everywhere'] else 'no'}; declined {v['declined']} of the line's forecasts"
+              + (f" (the line's CRPS there: {lc:.1f} months)" if lc is not None else ""))
     print(f"  -> {chosen}; the package default is {DEFAULT_METHOD}: {'OK' if chosen == DEFAULT_METHOD else 'MISMATCH'}")
     b = bars(r, DEFAULT_METHOD)
     print(f"\nQuality bars for the default method ({DEFAULT_METHOD}), dense grid, pooled:")
@@ -202,6 +245,10 @@ def main() -> int:
         val = v["value"]
         shown = "-" if val is None else (f"{val:.0%}" if k == "coverage80" else f"{val:.3g}")
         print(f"  {'PASS' if v['ok'] else 'FAIL'}  {k:<20} {shown:>8}   bar {v['bar']}")
+    wf = with_fallback(r)
+    print(f"\nWhat the default gives on every forecast the straight line made ({wf['n']}; the fallback on "
+          f"{wf['n_fallback']} where predictive declined): cov80 {wf['coverage80']:.0%}, |err| {wf['mae_months']:.1f} "
+          f"months, bias {wf['bias_months']:+.1f}, CRPS {wf['crps_ratio_linear']:.2f}x the line's")
     levels = {meth: bt.coverage_by_level([p for p in r.points if p.method == meth], LEVELS)
               for meth in r.methods}
     print("\nCoverage by interval level (default method): " + ", ".join(
@@ -215,7 +262,7 @@ def main() -> int:
     if a.no_write:
         return 0
     result = {"made_on": dt.date.today().isoformat(), "grid": "dense", "seconds": took, "default": DEFAULT_METHOD,
-              "rule": table, "chosen": chosen, "bars": b, "coverage_by_level": levels,
+              "rule": table, "chosen": chosen, "bars": b, "with_fallback": wf, "coverage_by_level": levels,
               "predictive_options": dict(m.PREDICTIVE_OPTIONS), "every_alias": runs, "sweep": swept,
               "ceiling_test": ceil,
               "backtest": r.to_dict()}

@@ -221,7 +221,7 @@ def forecast(
     seed: int = DEFAULT_SEED,
     trend_since: dt.date | str = DEFAULT_TREND_SINCE,
     compute_noise: bool = False,
-    method: str = DEFAULT_METHOD,
+    method: str | None = None,
 ) -> Forecast:
     """When will ``bench`` reach ``target``? See ``tracker.forecast.forecast`` for the method.
 

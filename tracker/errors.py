@@ -51,3 +51,8 @@ class ConflictError(TrackerError):
     """An add or import would overwrite or duplicate existing data."""
 
     exit_code = 1
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 model``, ``2 models`` (``many`` for an irregular plural): messages never say "1 models"."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"

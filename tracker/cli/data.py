@@ -12,12 +12,10 @@ import json
 import sys
 
 from tracker import api
+from tracker.errors import plural
 from tracker.cli.options import ADD_FIELDS, ADD_TABLES
 from tracker.render import text
 
-
-def _n(k: int, word: str) -> str:
-    return f"{k} {word}{'' if k == 1 else 's'}"
 
 
 def cmd_list(a) -> int:
@@ -33,7 +31,7 @@ def cmd_validate(a) -> int:
         print(json.dumps({"ok": report.ok, "errors": report.errors, "warnings": report.warnings}, indent=1))
     else:
         print(text.validation(report))
-        print(f"{'OK' if report.ok else 'FAILED'}: {_n(len(report.errors), 'error')}, {_n(len(report.warnings), 'warning')}",
+        print(f"{'OK' if report.ok else 'FAILED'}: {plural(len(report.errors), 'error')}, {plural(len(report.warnings), 'warning')}",
               file=sys.stderr)
     return 0 if report.ok else 1
 

@@ -122,8 +122,9 @@ def _forecast_commands(sub) -> None:
     p.add_argument("--chart", metavar="FILE", help="also draw the fit chart to FILE (.png, .svg, .html or .json)")
     chart_opts(p)
     data_opt(p)
-    p.add_argument("--method", choices=api.METHODS, default=api.DEFAULT_METHOD,
-                   help="predictive (default): simulated frontier models, the first to reach the target dates it; "
+    p.add_argument("--method", choices=api.METHODS, default=None,
+                   help="predictive (default; where it declines for lack of data, the date method is shown, "
+                        "flagged): simulated frontier models, the first to reach the target dates it; "
                         "compute: sigmoid in log compute (also answers how much compute); date: sigmoid in release "
                         "date on the state of the art; compute+date: both, estimating algorithmic progress. The "
                         "others and the straight line show one line each (docs/method.md)")

@@ -28,12 +28,14 @@ from typing import Any
 
 import numpy as np
 
-from tracker.errors import FitError
+from tracker.errors import FitError, plural
 
 #: Years simulated after t0; a target not crossed by then counts as "never" (+inf).
 DEFAULT_HORIZON = 25.0
 #: Arrivals simulated per draw are capped here (memory); the horizon is cut to fit.
 MAX_ARRIVALS = 600
+#: Degrees of freedom of the single-model scatter (None: normal).
+TAIL_DF: float | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,7 +116,10 @@ def simulate(
         scale = np.where(rate > 0, 1.0 / rate, np.inf)
     times = t0 + np.cumsum(gaps * scale[:, None], axis=1)
     times[times > t0 + horizon] = np.inf
-    noise = rng.standard_normal((b, k))
+    if TAIL_DF is None:
+        noise = rng.standard_normal((b, k))
+    else:  # Student-t scatter scaled to unit variance: single models now and then far above the trend
+        noise = rng.standard_t(TAIL_DF, (b, k)) * math.sqrt((TAIL_DF - 2) / TAIL_DF)
     with np.errstate(invalid="ignore"):
         u = level[:, None] + slope[:, None] * (times - t0) + sigma[:, None] * noise
     u[~np.isfinite(times)] = -np.inf
@@ -128,7 +133,15 @@ DEFAULT_DELTA = 1.0  # a model is near the frontier when within this many logits
 #: Where the window holds fewer near-frontier models than this, it widens (by half years) up to MAX_WINDOW.
 WANT_NEAR = 6
 MAX_WINDOW = 4.0
-MIN_NEAR = 3
+MIN_NEAR = 6
+#: A weakly informative prior on the near-frontier trend's slope (logits per year): normal, mean 1.2, sd 0.8.
+#: Grounded outside the backtested data: a sigmoid in log compute rises about 1.1 logits per decade of
+#: training compute (Owen 2023; our MMLU fit, docs/method.md section 2); frontier compute grows about 0.7
+#: decades a year (Epoch AI's trend) and algorithmic progress adds about 0.4 (compute needed halving every
+#: 8 months, Ho et al. 2024), so about 1.2 logits a year. It matters only where a benchmark has little
+#: data (a new one, a few models): it keeps a handful of early points from reading as "no progress".
+SLOPE_PRIOR_MEAN = 1.2
+SLOPE_PRIOR_SD = 0.8
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,6 +162,17 @@ class FrontierDraws:
     def simulate(self, *, seed: int, horizon: float = DEFAULT_HORIZON) -> Futures:
         return simulate(t0=self.t0, best0=self.best0, level=self.level, slope=self.slope, sigma=self.sigma,
                         rate=self.rate, seed=seed, horizon=horizon)
+
+
+def _slope_se2(x: np.ndarray, y: np.ndarray) -> float:
+    """Squared standard error of the OLS slope of y on x (inf when it is not identified)."""
+    n = x.size
+    sxx = float(((x - x.mean()) ** 2).sum())
+    if n < 3 or sxx <= 0:
+        return float("inf")
+    b = float(((x - x.mean()) * (y - y.mean())).sum() / sxx)
+    resid = y - y.mean() - b * (x - x.mean())
+    return max(float(resid @ resid) / (n - 2) / sxx, 1e-12)
 
 
 def near_frontier_mask(years: Any, u: Any, *, t0: float, window: float, delta: float) -> np.ndarray:
@@ -207,7 +231,7 @@ def near_frontier_draws(
     n = int(near.sum())
     if n < MIN_NEAR:
         raise FitError(
-            f"only {n} near-frontier models in the {window:g} years before the as-of date (need {MIN_NEAR}); "
+            f"only {plural(n, 'near-frontier model')} in the {window:g} years before the as-of date (need {MIN_NEAR}); "
             "the series has too little recent data to simulate (stale, or too new)")
     x = t[near] - t0
     y = s[near]
@@ -229,6 +253,14 @@ def near_frontier_draws(
         distinct = (counts > 0).sum(axis=1)
         sigma = np.sqrt(np.maximum(rss, 0.0) / np.maximum(sw - 2, 1.0))
     bad = ~(denom > 1e-12 * sw * sw) | (distinct < 3) | ~np.isfinite(slope) | ~np.isfinite(sigma)
+    # Combine each draw's slope with the prior (normal-normal, the data weighted by the full sample's OLS
+    # precision), adding the spread the shrinkage takes out so the draws follow the posterior; the level
+    # pivots at each draw's centroid (recent models pin it, not the slope's extrapolation).
+    se2 = _slope_se2(x, y)
+    w = (1 / se2) / (1 / se2 + 1 / SLOPE_PRIOR_SD**2)
+    with np.errstate(invalid="ignore"):
+        slope = w * slope + (1 - w) * SLOPE_PRIOR_MEAN + np.sqrt(w * (1 - w) * se2) * rng.standard_normal(n_boot)
+        level = (sy - slope * sx) / sw
     rate = rng.gamma(n + 0.5, 1.0 / window, size=n_boot)
     keep = ~bad
     if keep.sum() < max(10, n_boot // 2):

@@ -321,7 +321,8 @@ def run(
     stale_b: list[str] = []
     total, done = len(benchmarks) * len(dates), 0
     for b in benchmarks:
-        grid_t = (thresholds_by or {}).get(b.id) or thresholds(b.id, grid.step)
+        grid_t = [t for t in ((thresholds_by or {}).get(b.id) or thresholds(b.id, grid.step))
+                  if b.floor < t < b.ceiling]  # a target at or above the ceiling cannot be reached
         truth, cutoff, stale = _truth(store, b, last)
         cutoffs[b.id] = cutoff
         if stale:

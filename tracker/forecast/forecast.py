@@ -34,7 +34,7 @@ import polars as pl
 from tracker.data.catalog import Benchmark
 from tracker.data.select import Reached, Selection, first_reached, select
 from tracker.data.store import Store
-from tracker.errors import FitError, UsageError
+from tracker.errors import FitError, UsageError, plural
 from tracker.fit.resample import DEFAULT_N_BOOT, DEFAULT_SEED, Interval, interval, quantiles_with_inf
 from tracker.fit.sigmoid import SigmoidFit
 from tracker.fit.trend import Trend, decimal_year, year_to_iso
@@ -46,6 +46,8 @@ from tracker.forecast.summary import (BestSoFar, Freshness, TrackRecord, best_so
 DEFAULT_BOOT = DEFAULT_N_BOOT
 DEFAULT_TREND_SINCE = dt.date(2018, 1, 1)
 DEFAULT_METHOD = "predictive"
+#: When the default declines (too few near-frontier models), the first of these that can run is shown, flagged.
+FALLBACKS = ("date", "linear")
 #: Fewest resamples a forecast accepts: the 95% interval's ends need them.
 MIN_BOOT = 100
 #: Most resamples a forecast accepts: 20,000 pin the 95% ends to about +-0.2
@@ -281,10 +283,6 @@ def series_end(rows: pl.DataFrame, as_of: dt.date) -> dt.date:
     return as_of if (as_of - newest).days <= STALE_GAP_DAYS else newest
 
 
-def _n(k: int, word: str) -> str:
-    """``1 model``, ``2 models``."""
-    return f"{k} {word}{'' if k == 1 else 's'}"
-
 
 def _date_curve(f: m.MethodFit, floor: float, ceiling: float, y0: float, y1: float, n: int = CURVE_POINTS) -> dict:
     """Pointwise median and 80% band of a fitted curve in time (the date method), for charts.
@@ -316,17 +314,17 @@ def _check_enough(benchmark: Benchmark, method: str, sel: Selection, front: pl.D
     if method == "compute":
         if sel.fit_rows.height < MIN_FIT_POINTS:
             raise FitError(
-                f"{benchmark.name}: only {_n(sel.fit_rows.height, 'model')} with a comparable score and a compute estimate "
+                f"{benchmark.name}: only {plural(sel.fit_rows.height, 'model')} with a comparable score and a compute estimate "
                 f"as of {as_of} ({sel.rows.height} scored, {sel.n_no_compute} without compute, "
                 f"{sel.n_imputed_excluded} imputed excluded); the compute fit needs at least 3: try --method date "
                 "(needs no compute), --source any or --include-imputed")
         if front.height < MIN_FIT_POINTS:
-            raise FitError(f"only {_n(front.height, 'frontier model')} with compute between {trend_since} and {as_of}; "
+            raise FitError(f"only {plural(front.height, 'frontier model')} with compute between {trend_since} and {as_of}; "
                            "the trend needs at least 3: use an earlier --trend-since")
         return
     need = sel.fit_rows if method == "compute+date" else sel.rows
     if need.height < MIN_FIT_POINTS:
-        raise FitError(f"{benchmark.name}: only {_n(need.height, 'usable model')} as of {as_of} for the {method} method; "
+        raise FitError(f"{benchmark.name}: only {plural(need.height, 'usable model')} as of {as_of} for the {method} method; "
                        "try --method date, --source any or a later --as-of")
 
 
@@ -344,7 +342,7 @@ def forecast(
     seed: int = DEFAULT_SEED,
     trend_since: dt.date = DEFAULT_TREND_SINCE,
     compute_noise: bool = False,
-    method: str = DEFAULT_METHOD,
+    method: str | None = None,
     hindcast: bool = True,
     side: bool = True,
 ) -> Forecast:
@@ -354,6 +352,8 @@ def forecast(
     with the data known the day before, so a reader sees how it would have done.
     ``side`` adds one line per other method and baseline (``others``).
     """
+    asked = method
+    method = method or DEFAULT_METHOD
     if method not in m.METHODS:
         raise UsageError(f"unknown method {method!r}; use {', '.join(m.METHODS[:-1])} or {m.METHODS[-1]}")
     ceiling = benchmark.ceiling if ceiling is None else ceiling
@@ -367,15 +367,32 @@ def forecast(
     sel = select(store, benchmark, as_of=as_of, source=source, settings=settings, include_imputed=include_imputed)
     data_end = series_end(sel.rows, as_of)
     front = store.frontier(data_end, trend_since)
-    _check_enough(benchmark, method, sel, front, as_of, trend_since)
     rows = sel.flagged
+    declined = None
     try:
+        _check_enough(benchmark, method, sel, front, as_of, trend_since)
         f = m.fit_method(method, rows, front, floor=benchmark.floor, ceiling=ceiling, weight=benchmark.weight,
                          as_of=data_end, n_boot=n_boot, seed=seed, compute_noise=compute_noise)
     except FitError as exc:
-        if method == "compute":
-            raise
-        raise FitError(f"{benchmark.name}, {method} method as of {as_of}: {exc}") from None
+        if asked is not None or not FALLBACKS:
+            if method == "compute":
+                raise
+            raise FitError(f"{benchmark.name}, {method} method as of {as_of}: {exc}") from None
+        # The default declined (too few near-frontier models: a new or stopped series): show the next
+        # method that can run, flagged, rather than nothing.
+        declined = f"the {method} method declined ({exc})"
+        f = None
+        for alt in FALLBACKS:
+            try:
+                _check_enough(benchmark, alt, sel, front, as_of, trend_since)
+                f = m.fit_method(alt, rows, front, floor=benchmark.floor, ceiling=ceiling, weight=benchmark.weight,
+                                 as_of=data_end, n_boot=n_boot, seed=seed)
+                method = alt
+                break
+            except FitError:
+                continue
+        if f is None:
+            raise FitError(f"{benchmark.name} as of {as_of}: {declined}, and no other method can run either") from None
     reached = first_reached(sel.rows, target)
     used = sel.fit_rows if method in ("compute", "compute+date") else sel.rows
     data = DataUsed(
@@ -414,6 +431,9 @@ def forecast(
         extra["curve"] = _date_curve(f, f.params.get("floor", benchmark.floor), ceiling, first - 0.5, end_year + 6)
     year = interval(f.draws(target))
     flags = year_flags(year.median, year.lo80, reached=reached is not None, data_end_year=end_year, n=f.n)
+    if declined:
+        flags.insert(0, declined)
+        notes.insert(0, f"{declined[0].upper()}{declined[1:]}: the {method} method's dates are shown instead, flagged.")
     if method == "compute":
         flags += compute_flag(extra.get("log10_compute").median if extra.get("log10_compute") else None)
     pt = f.point(target)

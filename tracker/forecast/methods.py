@@ -41,7 +41,7 @@ import numpy as np
 import polars as pl
 
 from tracker.data.select import record_mask
-from tracker.errors import FitError
+from tracker.errors import FitError, plural
 from tracker.fit import glm
 from tracker.fit import trend as trendmod
 from tracker.fit.resample import quantiles_with_inf
@@ -140,7 +140,7 @@ def fit_compute(x, y, *, floor, ceiling, weight, fy, fx, n_boot, seed, x_sd=None
 def fit_date(years, scores, *, floor, ceiling, weight, n_boot, seed, method="date") -> MethodFit:
     ry, rs = state_of_the_art(np.asarray(years, float), np.asarray(scores, float))
     if ry.size < MIN_POINTS:
-        raise FitError(f"only {ry.size} state-of-the-art records; the date method needs at least {MIN_POINTS}")
+        raise FitError(f"only {plural(ry.size, 'state-of-the-art record')}; the date method needs at least {MIN_POINTS}")
     point = fit_sigmoid(ry, rs, floor=floor, ceiling=ceiling, weight=weight)
     boot = bootstrap_sigmoid(ry, rs, floor=floor, ceiling=ceiling, weight=weight, n_boot=n_boot, seed=seed)
 
@@ -166,7 +166,7 @@ def fit_linear(years, scores, *, as_of_year: float, n_boot: int, seed: int) -> M
         ps.insert(0, float(run[~inside][-1]))
     py, ps = np.array(py), np.array(ps)
     if py.size < MIN_POINTS or np.ptp(py) <= 0:
-        raise FitError(f"only {py.size} dated points in the last two years; the linear baseline needs {MIN_POINTS}")
+        raise FitError(f"only {plural(py.size, 'dated point')} in the last two years; the linear baseline needs {MIN_POINTS}")
     tr = trendmod.fit_trend(py, ps)
     ti, ts = trendmod.bootstrap_trend(py, ps, n_boot=n_boot, seed=seed)
 
@@ -276,9 +276,9 @@ def fit_method(method: str, rows, frontier, *, floor: float, ceiling: float, wei
     if method in ("compute", "compute+date"):
         fr = rows.filter(rows["in_fit"]) if "in_fit" in rows.columns else rows.filter(rows["log10_compute"].is_not_null())
         if fr.height < MIN_POINTS + (method == "compute+date"):
-            raise FitError(f"only {fr.height} models with a usable compute estimate")
+            raise FitError(f"only {plural(fr.height, 'model')} with a usable compute estimate")
         if frontier.height < MIN_POINTS:
-            raise FitError(f"only {frontier.height} frontier models for the compute trend")
+            raise FitError(f"only {plural(frontier.height, 'frontier model')} for the compute trend")
         fy = trendmod.decimal_year(frontier["release_date"].to_numpy())
         fx = frontier["log10_compute"].to_numpy()
         x = fr["log10_compute"].to_numpy()

@@ -28,7 +28,7 @@ import altair as alt
 import polars as pl
 
 from tracker.data.select import state_of_the_art
-from tracker.errors import FitError, UsageError
+from tracker.errors import FitError, UsageError, plural
 from tracker.fit.trend import date_from_decimal_year as year_to_date
 from tracker.forecast.forecast import Forecast
 from tracker.render import theme
@@ -74,9 +74,6 @@ def _interval(lo: float | None, hi: float | None, horizon: float) -> str:
     end = "never (open-ended)" if hi is None else _capped(hi, horizon)
     return f"{_month(lo)} to {end}"
 
-
-def _n(k: int, word: str) -> str:
-    return f"{k} {word}{'' if k == 1 else 's'}"
 
 
 def _pct(x: float) -> str:
@@ -134,11 +131,11 @@ def caption(fc: Forecast, kind: str) -> list[str]:
         if kind == "fit" and fc.points.filter(~pl.col("in_fit") & pl.col("log10_compute").is_not_null()).height:
             data += " Hollow circles: compute imputed from benchmark scores, left out of the fit."
     if fc.method == "compute" and fc.trend is not None:
-        method = (f"Fit: quasi-binomial sigmoid in log10 training compute on {_n(fc.data.n_fit, 'model')} "
+        method = (f"Fit: quasi-binomial sigmoid in log10 training compute on {plural(fc.data.n_fit, 'model')} "
                   f"(floor {fc.benchmark.floor:g}), {fc.n_boot:,} bootstrap resamples; "
-                  f"trend: least squares of log10 FLOP on date over {_n(fc.trend.n, 'frontier model')}.")
+                  f"trend: least squares of log10 FLOP on date over {plural(fc.trend.n, 'frontier model')}.")
     else:
-        method = (f"Forecast: {fc.label}, on {_n(fc.n_points, 'data point')} (floor {fc.benchmark.floor:g}), "
+        method = (f"Forecast: {fc.label}, on {plural(fc.n_points, 'data point')} (floor {fc.benchmark.floor:g}), "
                   f"{fc.n_boot:,} draws.")
     made = f"Method '{fc.method}', made {fc.made_on.isoformat()} with data as of {fc.as_of.isoformat()} by tracker."
     return textwrap.wrap(f"{data} {method} {made}", CAPTION_CHARS)
@@ -576,11 +573,11 @@ def date_fit_chart(fc: Forecast, *, title: str | None = None, subtitle: str | No
     if fc.reached is not None:
         r = fc.reached
         sub = (f"Reached {_pct(fc.target)} with {r.model_name} ({r.date.isoformat()}); sigmoid in release date "
-               f"fitted to {_n(fc.n_points, 'state-of-the-art record')}, band: 80% of bootstrap fits")
+               f"fitted to {plural(fc.n_points, 'state-of-the-art record')}, band: 80% of bootstrap fits")
     else:
         sub = (f"Forecast to reach {_pct(fc.target)}: {_month(y.median)} (80% interval "
                f"{_interval(y.lo80, y.hi80, horizon)}); sigmoid in release date fitted to "
-               f"{_n(fc.n_points, 'state-of-the-art record')}, band: 80% of bootstrap fits" + _caveats(fc))
+               f"{plural(fc.n_points, 'state-of-the-art record')}, band: 80% of bootstrap fits" + _caveats(fc))
     return _finish(alt.layer(*layers), fc, "date", title, subtitle,
                    f"{b.name}: score against release date", sub, width)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tracker.fit.resample import Interval
 from tracker.fit.trend import date_from_decimal_year as year_to_date
 from tracker.fit.trend import decimal_year
+from tracker.errors import plural  # noqa: F401 (re-exported for the text renderers)
 from tracker.forecast.forecast import Forecast
 
 
@@ -57,8 +58,3 @@ def months(years: float | None) -> str:
     if years is None:
         return "never"
     return f"{years * 12:.1f} months" if years < 2 else f"{years:.1f} years"
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """"1 model", "2 models" (``many`` for irregular plurals)."""
-    return f"{n} {word if n == 1 else (many or word + 's')}"

@@ -214,7 +214,10 @@ def compute_lines(fc: Forecast) -> list[str]:
 def fit_lines(fc: Forecast) -> list[str]:
     """The date and compute+date methods: the fitted curve and the date."""
     b, p = fc.benchmark, fc.params
-    if fc.method in ("date", "sigmoid-time"):
+    if fc.method == "linear":
+        out = [f"Fit: a straight line through the state of the art of the last two years, on {fc.n_points} points: "
+               f"{p['slope_per_year']:+.3f} per year"]
+    elif fc.method in ("date", "sigmoid-time"):
         out = [f"Fit: score = {p['floor']:g} + ({b.ceiling:g} - {p['floor']:g}) * sigmoid(s * (year - m)) on the "
                f"{fc.n_points} state-of-the-art records (models that beat every earlier score)",
                f"  s = {p['s_per_year']:.3f} per year, midpoint m = {date(p['midpoint_year'])}"]
