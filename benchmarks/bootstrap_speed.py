@@ -96,22 +96,33 @@ def main() -> None:
         loop_failed = curve_fit_loop(x, y, counts, (ours.a, ours.s))
         t_loop = best_time(lambda: curve_fit_loop(x, y, counts, (ours.a, ours.s)), REPEATS_LOOP)
 
-    print(f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} CPUs, Python {platform.python_version()}, numpy {np.__version__}")
+    print(
+        f"machine: {platform.platform()}, {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} CPUs, Python {platform.python_version()}, numpy {np.__version__}"
+    )
     print(f"data: n = {N_MODELS} synthetic models, {N_BOOT} resamples, seed {SEED}")
-    print(f"batched bootstrap_sigmoid: {t_batched:.3f} s (best of {REPEATS_BATCHED}), "
-          f"{boot.n_failed} failed resamples")
-    print(f"curve_fit loop:            {t_loop:.3f} s (best of {REPEATS_LOOP}), "
-          f"{loop_failed} failed resamples")
+    print(f"batched bootstrap_sigmoid: {t_batched:.3f} s (best of {REPEATS_BATCHED}), {boot.n_failed} failed resamples")
+    print(f"curve_fit loop:            {t_loop:.3f} s (best of {REPEATS_LOOP}), {loop_failed} failed resamples")
     print(f"speed ratio (loop / batched): {t_loop / t_batched:.1f}x  (bar: >= 20x)")
     print(f"point estimates vs statsmodels GLM: max |diff| = {diff:.2e}  (bar: <= 1e-6)")
     print(f"standard errors vs statsmodels GLM: max relative diff = {se_rel:.2e}")
     if "--json" in sys.argv[1:]:
-        print(json.dumps({
-            "n_models": N_MODELS, "n_boot": N_BOOT, "batched_s": t_batched, "curve_fit_loop_s": t_loop,
-            "speedup": t_loop / t_batched, "max_abs_diff_vs_statsmodels": diff, "se_max_rel_diff": se_rel,
-            "failed_batched": boot.n_failed, "failed_loop": loop_failed, "bar": ">= 20x, <= 1e-6",
-        }))
+        print(
+            json.dumps(
+                {
+                    "n_models": N_MODELS,
+                    "n_boot": N_BOOT,
+                    "batched_s": t_batched,
+                    "curve_fit_loop_s": t_loop,
+                    "speedup": t_loop / t_batched,
+                    "max_abs_diff_vs_statsmodels": diff,
+                    "se_max_rel_diff": se_rel,
+                    "failed_batched": boot.n_failed,
+                    "failed_loop": loop_failed,
+                    "bar": ">= 20x, <= 1e-6",
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -85,9 +85,15 @@ def with_fallback(r: bt.Backtest) -> dict:
     st = bt.stats(chosen)
     ours = float(np.mean([p.crps_months for p in chosen])) if chosen else None
     theirs = float(np.mean([lin[p.key].crps_months for p in chosen])) if chosen else None
-    return {"n": st.n, "coverage80": st.coverage80, "mae_months": st.mae_months, "bias_months": st.bias_months,
-            "crps_months": ours, "crps_ratio_linear": ours / theirs if ours is not None and theirs else None,
-            "n_fallback": sum(1 for p in chosen if p.method != DEFAULT_METHOD)}
+    return {
+        "n": st.n,
+        "coverage80": st.coverage80,
+        "mae_months": st.mae_months,
+        "bias_months": st.bias_months,
+        "crps_months": ours,
+        "crps_ratio_linear": ours / theirs if ours is not None and theirs else None,
+        "n_fallback": sum(1 for p in chosen if p.method != DEFAULT_METHOD),
+    }
 
 
 def runs_everywhere(method: str) -> bool:
@@ -114,9 +120,13 @@ def choose_default(r: bt.Backtest) -> tuple[str, dict]:
         mine = {p.key for p in r.points if p.method == meth and p.status != "unresolvable"}
         declined = lin_keys - mine
         lin_there = [p.crps_months for p in r.points if p.method == "linear" and p.key in declined]
-        table[meth] = {"ratio": v["ratio"], "n_common": v["n"], "runs_everywhere": runs_everywhere(meth),
-                       "declined": len(declined),
-                       "linear_crps_on_declined": float(np.mean(lin_there)) if lin_there else None}
+        table[meth] = {
+            "ratio": v["ratio"],
+            "n_common": v["n"],
+            "runs_everywhere": runs_everywhere(meth),
+            "declined": len(declined),
+            "linear_crps_on_declined": float(np.mean(lin_there)) if lin_there else None,
+        }
     eligible = {k: v for k, v in table.items() if v["runs_everywhere"] and v["ratio"] is not None}
     best = min(eligible, key=lambda k: eligible[k]["ratio"]) if eligible else DEFAULT_METHOD
     return best, table
@@ -129,9 +139,12 @@ def bars(r: bt.Backtest, method: str) -> dict:
     lin = s.versus.get("linear", {})
     sota = {h: [p.crps for p in r.sota if p.horizon == h and p.method == method] for h in bt.SOTA_HORIZONS}
     values = {
-        "coverage80": st.coverage80, "mae_months": st.mae_months, "mae_near_months": st.mae_near_months,
+        "coverage80": st.coverage80,
+        "mae_months": st.mae_months,
+        "mae_near_months": st.mae_near_months,
         "abs_bias_months": None if st.bias_months is None else abs(st.bias_months),
-        "crps_ratio_linear": lin.get("ratio"), "median_before_as_of": st.n_median_before_as_of,
+        "crps_ratio_linear": lin.get("ratio"),
+        "median_before_as_of": st.n_median_before_as_of,
         "zero_width": st.n_zero_width,
         "sota_crps_6m": float(np.mean(sota[0.5])) if sota[0.5] else None,
         "sota_crps_12m": float(np.mean(sota[1.0])) if sota[1.0] else None,
@@ -170,11 +183,22 @@ def sweep(store, benches) -> list[dict]:
                 r = bt.run(store, benches, grid=bt.DENSE, methods=("predictive", "linear"))
                 s = r.summary("pooled", "predictive")
                 st = s.stats
-                rows.append({"window": w, "delta": d, "n": st.n, "coverage80": st.coverage80, "mae": st.mae_months,
-                             "bias": st.bias_months, "crps": st.crps_months,
-                             "ratio_linear": s.versus.get("linear", {}).get("ratio")})
-                print(f"  window {w:>3} delta {d:>3}: n {st.n:>4} cov80 {st.coverage80:.0%} |err| {st.mae_months:.1f} "
-                      f"bias {st.bias_months:+.1f} CRPS {st.crps_months:.2f} ratio {rows[-1]['ratio_linear']:.2f}")
+                rows.append(
+                    {
+                        "window": w,
+                        "delta": d,
+                        "n": st.n,
+                        "coverage80": st.coverage80,
+                        "mae": st.mae_months,
+                        "bias": st.bias_months,
+                        "crps": st.crps_months,
+                        "ratio_linear": s.versus.get("linear", {}).get("ratio"),
+                    }
+                )
+                print(
+                    f"  window {w:>3} delta {d:>3}: n {st.n:>4} cov80 {st.coverage80:.0%} |err| {st.mae_months:.1f} "
+                    f"bias {st.bias_months:+.1f} CRPS {st.crps_months:.2f} ratio {rows[-1]['ratio_linear']:.2f}"
+                )
     finally:
         m.PREDICTIVE_OPTIONS.clear()
         m.PREDICTIVE_OPTIONS.update(saved)
@@ -187,8 +211,14 @@ def ceiling_test(store, tables) -> dict:
     out = {}
     for name, ceiling in (("data", b.ceiling), ("one", 1.0)):
         r = bt.run(store, [dataclasses.replace(b, ceiling=ceiling)], grid=bt.DENSE, methods=("predictive", "date"))
-        out[name] = {"ceiling": ceiling, "points": {(p.method, p.as_of.isoformat(), p.threshold): p.crps_months
-                                                   for p in r.points if p.crps_months is not None}}
+        out[name] = {
+            "ceiling": ceiling,
+            "points": {
+                (p.method, p.as_of.isoformat(), p.threshold): p.crps_months
+                for p in r.points
+                if p.crps_months is not None
+            },
+        }
     res = {}
     for meth in ("predictive", "date"):
         common = [k for k in out["data"]["points"] if k[0] == meth and k in out["one"]["points"]]
@@ -203,13 +233,29 @@ def track_records(r: bt.Backtest) -> list[dict]:
     out = []
     for s in r.summaries:
         st = s.stats
-        hits = sum(1 for p in r.points if p.method == s.method and (s.benchmark == "pooled" or p.benchmark == s.benchmark)
-                   and p.inside80 is True)
+        hits = sum(
+            1
+            for p in r.points
+            if p.method == s.method and (s.benchmark == "pooled" or p.benchmark == s.benchmark) and p.inside80 is True
+        )
         lin = s.versus.get("linear", {})
-        out.append({"benchmark": s.benchmark, "method": s.method, "n": st.n, "n_coverage": st.n_coverage, "hits": hits,
-                    "coverage80": st.coverage80, "mae_months": st.mae_months, "bias_months": st.bias_months,
-                    "crps_months": st.crps_months, "crps_ratio_linear": lin.get("ratio"), "grid": r.grid,
-                    "data_end": r.last_data_date.isoformat(), "made_on": dt.date.today().isoformat()})
+        out.append(
+            {
+                "benchmark": s.benchmark,
+                "method": s.method,
+                "n": st.n,
+                "n_coverage": st.n_coverage,
+                "hits": hits,
+                "coverage80": st.coverage80,
+                "mae_months": st.mae_months,
+                "bias_months": st.bias_months,
+                "crps_months": st.crps_months,
+                "crps_ratio_linear": lin.get("ratio"),
+                "grid": r.grid,
+                "data_end": r.last_data_date.isoformat(),
+                "made_on": dt.date.today().isoformat(),
+            }
+        )
     return out
 
 
@@ -231,13 +277,17 @@ def main() -> int:
     print(backtest_text(r))
     print(f"\ndense backtest: {took:.1f} s (bar < 60 s)")
     chosen, table = choose_default(r)
-    print("\nDefault rule (docs/method.md, section 9): lowest pooled CRPS ratio to the straight line (common "
-          "forecasts) among methods that forecast all four benchmarks at the data's end:")
+    print(
+        "\nDefault rule (docs/method.md, section 9): lowest pooled CRPS ratio to the straight line (common "
+        "forecasts) among methods that forecast all four benchmarks at the data's end:"
+    )
     for k, v in table.items():
         lc = v["linear_crps_on_declined"]
-        print(f"  {k:<13} ratio {v['ratio']:.2f} on {v['n_common']} common forecasts; runs everywhere now: "
-              f"{'yes' if v['runs_everywhere'] else 'no'}; declined {v['declined']} of the line's forecasts"
-              + (f" (the line's CRPS there: {lc:.1f} months)" if lc is not None else ""))
+        print(
+            f"  {k:<13} ratio {v['ratio']:.2f} on {v['n_common']} common forecasts; runs everywhere now: "
+            f"{'yes' if v['runs_everywhere'] else 'no'}; declined {v['declined']} of the line's forecasts"
+            + (f" (the line's CRPS there: {lc:.1f} months)" if lc is not None else "")
+        )
     print(f"  -> {chosen}; the package default is {DEFAULT_METHOD}: {'OK' if chosen == DEFAULT_METHOD else 'MISMATCH'}")
     b = bars(r, DEFAULT_METHOD)
     print(f"\nQuality bars for the default method ({DEFAULT_METHOD}), dense grid, pooled:")
@@ -246,31 +296,58 @@ def main() -> int:
         shown = "-" if val is None else (f"{val:.0%}" if k == "coverage80" else f"{val:.3g}")
         print(f"  {'PASS' if v['ok'] else 'FAIL'}  {k:<20} {shown:>8}   bar {v['bar']}")
     wf = with_fallback(r)
-    print(f"\nWhat the default gives on every forecast the straight line made ({wf['n']}; the fallback on "
-          f"{wf['n_fallback']} where predictive declined): cov80 {wf['coverage80']:.0%}, |err| {wf['mae_months']:.1f} "
-          f"months, bias {wf['bias_months']:+.1f}, CRPS {wf['crps_ratio_linear']:.2f}x the line's")
-    levels = {meth: bt.coverage_by_level([p for p in r.points if p.method == meth], LEVELS)
-              for meth in r.methods}
-    print("\nCoverage by interval level (default method): " + ", ".join(
-        f"{lv:.0%}: {c:.0%}" for lv, c, _ in levels[DEFAULT_METHOD] if c is not None))
+    print(
+        f"\nWhat the default gives on every forecast the straight line made ({wf['n']}; the fallback on "
+        f"{wf['n_fallback']} where predictive declined): cov80 {wf['coverage80']:.0%}, |err| {wf['mae_months']:.1f} "
+        f"months, bias {wf['bias_months']:+.1f}, CRPS {wf['crps_ratio_linear']:.2f}x the line's"
+    )
+    levels = {meth: bt.coverage_by_level([p for p in r.points if p.method == meth], LEVELS) for meth in r.methods}
+    print(
+        "\nCoverage by interval level (default method): "
+        + ", ".join(f"{lv:.0%}: {c:.0%}" for lv, c, _ in levels[DEFAULT_METHOD] if c is not None)
+    )
     print(f"\nMMLU ceiling {ceil['ceiling']:g} (cited) against 1, dense grid, mean CRPS on common forecasts (months):")
     for meth, v in ceil["by_method"].items():
         print(f"  {meth:<11} {v['crps_cited_ceiling']:.2f} vs {v['crps_ceiling_1']:.2f} over {v['n']} forecasts")
     runs = every_alias_runs()
-    print(f"\ntracker forecast on every alias, targets floor+0.01 to 0.99: {runs['runs']} runs, "
-          f"{len(runs['failures'])} failures" + ("".join(f"\n  {f}" for f in runs["failures"][:20])))
+    print(
+        f"\ntracker forecast on every alias, targets floor+0.01 to 0.99: {runs['runs']} runs, "
+        f"{len(runs['failures'])} failures" + ("".join(f"\n  {f}" for f in runs["failures"][:20]))
+    )
     if a.no_write:
         return 0
-    result = {"made_on": dt.date.today().isoformat(), "grid": "dense", "seconds": took, "default": DEFAULT_METHOD,
-              "rule": table, "chosen": chosen, "bars": b, "with_fallback": wf, "coverage_by_level": levels,
-              "predictive_options": dict(m.PREDICTIVE_OPTIONS), "every_alias": runs, "sweep": swept,
-              "ceiling_test": ceil,
-              "backtest": r.to_dict()}
+    result = {
+        "made_on": dt.date.today().isoformat(),
+        "grid": "dense",
+        "seconds": took,
+        "default": DEFAULT_METHOD,
+        "rule": table,
+        "chosen": chosen,
+        "bars": b,
+        "with_fallback": wf,
+        "coverage_by_level": levels,
+        "predictive_options": dict(m.PREDICTIVE_OPTIONS),
+        "every_alias": runs,
+        "sweep": swept,
+        "ceiling_test": ceil,
+        "backtest": r.to_dict(),
+    }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(jsonable(result), indent=1) + "\n", encoding="utf-8")
-    TRACK.write_text(json.dumps(jsonable({"note": "written by benchmarks/calibration.py: dense backtest of the shipped "
-                                          "data; quoted by every forecast report", "records": track_records(r)}),
-                                indent=1) + "\n", encoding="utf-8")
+    TRACK.write_text(
+        json.dumps(
+            jsonable(
+                {
+                    "note": "written by benchmarks/calibration.py: dense backtest of the shipped "
+                    "data; quoted by every forecast report",
+                    "records": track_records(r),
+                }
+            ),
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"\nwrote {RESULTS.relative_to(ROOT)} and {TRACK.relative_to(ROOT)}")
     return 0
 

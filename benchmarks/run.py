@@ -28,7 +28,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -59,24 +58,38 @@ def cli_latency(repeats: int) -> dict:
     for _ in range(repeats):
         ta.append(_wall(a))
         tb.append(_wall(b))
-    ratios = [x / y for x, y in zip(ta, tb)]
+    ratios = [x / y for x, y in zip(ta, tb, strict=True)]
     return {
-        "forecast_median_s": statistics.median(ta), "floor_median_s": statistics.median(tb),
+        "forecast_median_s": statistics.median(ta),
+        "floor_median_s": statistics.median(tb),
         "ratio": statistics.median(ta) / statistics.median(tb),
-        "ratio_pairwise_min": min(ratios), "ratio_pairwise_max": max(ratios), "runs": repeats, "bar": "<= 2.0",
+        "ratio_pairwise_min": min(ratios),
+        "ratio_pairwise_max": max(ratios),
+        "runs": repeats,
+        "bar": "<= 2.0",
     }
 
 
 def bootstrap() -> dict:
-    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bootstrap_speed.py"), "--json"], cwd=ROOT,
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bootstrap_speed.py"), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def scale(rows: int, models: int) -> dict:
     """One size in a fresh process, so its peak memory is its own."""
-    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "scale.py"), "--rows", str(rows), "--models", str(models)],
-                          cwd=ROOT, capture_output=True, text=True, check=True)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "scale.py"), "--rows", str(rows), "--models", str(models)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -93,8 +106,12 @@ def machine() -> dict:
     import polars
 
     return {
-        "cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
-        "polars": polars.__version__, "duckdb": duckdb.__version__, "numpy": numpy.__version__,
+        "cpus": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "polars": polars.__version__,
+        "duckdb": duckdb.__version__,
+        "numpy": numpy.__version__,
         "load_average": os.getloadavg(),
     }
 
@@ -107,16 +124,26 @@ def main() -> None:
     print(f"machine: {result['machine']}", flush=True)
     result["cli_latency"] = cli_latency(5 if args.quick else 11)
     c = result["cli_latency"]
-    print(f"CLI latency: forecast {c['forecast_median_s']:.2f} s / floor {c['floor_median_s']:.2f} s = {c['ratio']:.2f}x (bar <= 2.0)", flush=True)
+    print(
+        f"CLI latency: forecast {c['forecast_median_s']:.2f} s / floor {c['floor_median_s']:.2f} s "
+        f"= {c['ratio']:.2f}x (bar <= 2.0)",
+        flush=True,
+    )
     result["bootstrap"] = bootstrap()
     bs = result["bootstrap"]
-    print(f"bootstrap: {bs['speedup']:.1f}x faster than a curve_fit loop (bar >= 20x); "
-          f"max |diff| vs statsmodels {bs['max_abs_diff_vs_statsmodels']:.1e} (bar <= 1e-6)", flush=True)
+    print(
+        f"bootstrap: {bs['speedup']:.1f}x faster than a curve_fit loop (bar >= 20x); "
+        f"max |diff| vs statsmodels {bs['max_abs_diff_vs_statsmodels']:.1e} (bar <= 1e-6)",
+        flush=True,
+    )
     small, big = scale(100_000, 10_000), scale(1_000_000, 10_000)
     result["scale"] = {"100k": small, "1M": big, "time_ratio_10x_rows": big["total_s"] / small["total_s"]}
-    print(f"scale: 100k rows {small['total_s']:.2f} s, {small['peak_rss_mib']:.0f} MiB; 1M rows {big['total_s']:.2f} s, "
-          f"{big['peak_rss_mib']:.0f} MiB (bar < 10 s, < 2048 MiB); 10x rows cost {result['scale']['time_ratio_10x_rows']:.1f}x time (bar <= 12x)",
-          flush=True)
+    print(
+        f"scale: 100k rows {small['total_s']:.2f} s, {small['peak_rss_mib']:.0f} MiB; 1M rows {big['total_s']:.2f} s, "
+        f"{big['peak_rss_mib']:.0f} MiB (bar < 10 s, < 2048 MiB); "
+        f"10x rows cost {result['scale']['time_ratio_10x_rows']:.1f}x time (bar <= 12x)",
+        flush=True,
+    )
     bt = backtest()
     if bt:
         result["backtest"] = bt

@@ -33,12 +33,21 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tracker.data import tables as datamod  # noqa: E402
-from tracker.fit import sigmoid as fitmod  # noqa: E402
-from tracker.data.catalog import benchmarks as all_benchmarks
+from tracker.data.catalog import benchmarks as all_benchmarks  # noqa: E402
 from tracker.data.select import select  # noqa: E402
 from tracker.data.store import Store  # noqa: E402
+from tracker.fit import sigmoid as fitmod  # noqa: E402
 
-SETTINGS = ["5-shot", "0-shot", "pass@1", "bash-only mini-swe-agent", "epoch-scaffold", "0-shot CoT", "CoT@32", "maj@64"]
+SETTINGS = [
+    "5-shot",
+    "0-shot",
+    "pass@1",
+    "bash-only mini-swe-agent",
+    "epoch-scaffold",
+    "0-shot CoT",
+    "CoT@32",
+    "maj@64",
+]
 
 
 def generate(root: Path, n_rows: int, n_models: int, seed: int = 1) -> None:
@@ -53,16 +62,27 @@ def generate(root: Path, n_rows: int, n_models: int, seed: int = 1) -> None:
     start = dt.date(2018, 1, 1).toordinal()
     days = rng.integers(0, (dt.date(2026, 6, 30).toordinal() - start), n_models)
     dates = [dt.date.fromordinal(start + int(d)).isoformat() for d in days]
-    models = pl.DataFrame({
-        "id": ids, "name": [f"Synthetic {i}" for i in range(n_models)], "organization": "Synthetic Lab",
-        "release_date": dates, "release_source_url": "https://example.org/release",
-        "compute_flop": [f"{10 ** v:.4e}" for v in log10c], "compute_low": "", "compute_high": "",
-        "confidence": rng.choice(["confident", "likely", "speculative"], n_models),
-        "estimation_method": "operation counting", "compute_source": "synthetic",
-        "compute_source_url": "https://example.org/compute", "parameters": "",
-        "open_weights": "false", "frontier": np.where(rng.random(n_models) < 0.02, "true", "false"),
-        "domain": "Language", "notes": "",
-    })
+    models = pl.DataFrame(
+        {
+            "id": ids,
+            "name": [f"Synthetic {i}" for i in range(n_models)],
+            "organization": "Synthetic Lab",
+            "release_date": dates,
+            "release_source_url": "https://example.org/release",
+            "compute_flop": [f"{10**v:.4e}" for v in log10c],
+            "compute_low": "",
+            "compute_high": "",
+            "confidence": rng.choice(["confident", "likely", "speculative"], n_models),
+            "estimation_method": "operation counting",
+            "compute_source": "synthetic",
+            "compute_source_url": "https://example.org/compute",
+            "parameters": "",
+            "open_weights": "false",
+            "frontier": np.where(rng.random(n_models) < 0.02, "true", "false"),
+            "domain": "Language",
+            "notes": "",
+        }
+    )
     _write(models, root / "models.csv")
     b_ids = bench["id"].to_numpy()
     floors = bench["floor"].cast(pl.Float64).to_numpy()
@@ -82,20 +102,31 @@ def generate(root: Path, n_rows: int, n_models: int, seed: int = 1) -> None:
     src_idx = k // (len(b_ids) * len(SETTINGS))
     eta = -22.0 + 0.9 * log10c[m_idx] + rng.normal(0, 0.3, n_rows)
     score = floors[b_idx] + (1 - floors[b_idx]) / (1 + np.exp(-eta))
-    scores = pl.DataFrame({
-        "model_id": ids[m_idx], "benchmark_id": b_ids[b_idx], "score": np.round(score, 4), "stderr": "",
-        "setting": np.array(SETTINGS)[s_idx], "effort": "", "model_version": "",
-        "source_kind": np.where(src_idx % 2 == 0, "lab", "independent"),
-        "source_name": np.char.add("Synthetic source ", src_idx.astype(str)),
-        "source_url": "https://example.org/score", "date_reported": "", "notes": "",
-    }).sort(["benchmark_id", "model_id"])
+    scores = pl.DataFrame(
+        {
+            "model_id": ids[m_idx],
+            "benchmark_id": b_ids[b_idx],
+            "score": np.round(score, 4),
+            "stderr": "",
+            "setting": np.array(SETTINGS)[s_idx],
+            "effort": "",
+            "model_version": "",
+            "source_kind": np.where(src_idx % 2 == 0, "lab", "independent"),
+            "source_name": np.char.add("Synthetic source ", src_idx.astype(str)),
+            "source_url": "https://example.org/score",
+            "date_reported": "",
+            "notes": "",
+        }
+    ).sort(["benchmark_id", "model_id"])
     _write(scores, root / "scores.csv")
     (root / "model_aliases.csv").write_text("source,external_id,model_id,effort,reason\n", encoding="utf-8")
 
 
 def _write(df: pl.DataFrame, path: Path) -> None:
     """Write like the curated files: an empty field is empty, not a quoted ''."""
-    df.with_columns(pl.when(pl.col(pl.String) == "").then(None).otherwise(pl.col(pl.String)).name.keep()).write_csv(path)
+    df.with_columns(pl.when(pl.col(pl.String) == "").then(None).otherwise(pl.col(pl.String)).name.keep()).write_csv(
+        path
+    )
 
 
 def run(root: Path) -> dict:

@@ -15,22 +15,34 @@ from hypothesis import HealthCheck, settings
 # test does not set its own. HYPOTHESIS_PROFILE=explore draws fresh random
 # examples (use it locally to hunt for new failures; add any it finds as
 # @example cases).
-settings.register_profile("ci", derandomize=True, deadline=None, max_examples=200,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-settings.register_profile("explore", deadline=None, max_examples=1000,
-                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    deadline=None,
+    max_examples=200,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.register_profile(
+    "explore",
+    deadline=None,
+    max_examples=1000,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT / "datasets"
 REFERENCE = ROOT.parent / "shared" / "reference"
 
-BENCHMARKS = """id,name,family,variant,items,floor,ceiling,ceiling_source,aliases,settings,default_source,url,published,notes
+BENCHMARKS = """\
+id,name,family,variant,items,floor,ceiling,ceiling_source,aliases,settings,default_source,url,published,notes
 toy,Toy QA,toy,all items,1000,0.25,1,,toy;tq,5-shot;0-shot,any,https://example.org/toy,2019-01-01,
 """
 
-MODELS_HEADER = ("id,name,family,organization,release_date,release_source_url,preview,compute_flop,compute_low,compute_high,confidence,"
-                 "estimation_method,compute_source,compute_source_url,parameters,open_weights,frontier,domain,notes\n")
+MODELS_HEADER = (
+    "id,name,family,organization,release_date,release_source_url,preview,compute_flop,compute_low,compute_high,confidence,"
+    "estimation_method,compute_source,compute_source_url,parameters,open_weights,frontier,domain,notes\n"
+)
 
 # Eight models, one decade of compute apart from 1e20 to 1e25 FLOP, released
 # a year apart; all frontier. Their 5-shot scores follow
@@ -53,8 +65,10 @@ toy,0-shot CoT,non-standard,no examples with chain of thought
 toy,3-shot,non-standard,three examples (used by the corpus batches)
 toy,5-shot,standard,five examples
 """
-SCORES_HEADER = ("model_id,benchmark_id,score,stderr,setting,effort,model_version,source_kind,source_name,source_url,date_reported,"
-                 "checked,notes\n")
+SCORES_HEADER = (
+    "model_id,benchmark_id,score,stderr,setting,effort,model_version,source_kind,source_name,source_url,date_reported,"
+    "checked,notes\n"
+)
 #: The checked value of the fixtures' lab rows (required for lab rows).
 CHECKED = "2026-01-01: read in stored copy of https://example.org/report"
 SCORE_ROWS = [
@@ -78,13 +92,17 @@ def write_tiny(root: Path) -> Path:
     for mid, date, c, conf, method in MODEL_ROWS:
         src = "Test fixture" if c else ""
         url = "https://example.org/compute" if c else ""
-        lines.append(f"{mid},{mid.upper()},{mid},TestOrg,{date},https://example.org/{mid},false,{c},,,{conf},{method},{src},{url},,false,true,Language,\n")
+        lines.append(
+            f"{mid},{mid.upper()},{mid},TestOrg,{date},https://example.org/{mid},false,{c},,,{conf},{method},{src},{url},,false,true,Language,\n"
+        )
     (root / "models.csv").write_text("".join(lines), encoding="utf-8")
     lines = [SCORES_HEADER]
     for mid, score, setting in SCORE_ROWS:
         lines.append(f"{mid},toy,{score},,{setting},,,lab,Toy report,https://example.org/report,,{CHECKED},\n")
     (root / "scores.csv").write_text("".join(lines), encoding="utf-8")
-    (root / "model_aliases.csv").write_text("source,external_id,model_id,effort,reason\nlab,M-20,m20,,fixture\n", encoding="utf-8")
+    (root / "model_aliases.csv").write_text(
+        "source,external_id,model_id,effort,reason\nlab,M-20,m20,,fixture\n", encoding="utf-8"
+    )
     (root / "settings.csv").write_text(SETTINGS, encoding="utf-8")
     return root
 

@@ -37,13 +37,16 @@ def write_synthetic(root: Path, seed: int = 7, extra_scores: list[str] | None = 
         y = 0.25 + 0.75 / (1 + np.exp(-S * (x - MID))) + rng.normal(0, NOISE)
         y = float(np.clip(y, 0, 1))
         mid = f"s{k:03d}"
-        models.append(f"{mid},{mid.upper()},{mid},SynOrg,{d},https://example.org/{mid},false,{10 ** x:.6e},,,confident,"
-                      f"operation counting,Synthetic,https://example.org/c,,false,true,Language,\n")
+        models.append(
+            f"{mid},{mid.upper()},{mid},SynOrg,{d},https://example.org/{mid},false,{10**x:.6e},,,confident,"
+            f"operation counting,Synthetic,https://example.org/c,,false,true,Language,\n"
+        )
         scores.append(f"{mid},syn,{y:.5f},,5-shot,,,lab,Syn report,https://example.org/r,{d},{CHECKED},\n")
     scores += extra_scores or []
     (root / "models.csv").write_text("".join(models), encoding="utf-8")
     (root / "scores.csv").write_text("".join(scores), encoding="utf-8")
     (root / "model_aliases.csv").write_text("source,external_id,model_id,effort,reason\n", encoding="utf-8")
-    (root / "settings.csv").write_text("benchmark_id,setting,kind,description\nsyn,5-shot,standard,five examples\n",
-                                       encoding="utf-8")
+    (root / "settings.csv").write_text(
+        "benchmark_id,setting,kind,description\nsyn,5-shot,standard,five examples\n", encoding="utf-8"
+    )
     return root

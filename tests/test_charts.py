@@ -10,12 +10,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
 from conftest import write_tiny
+
 from tracker import api
-from tracker.render import charts, export
 from tracker.cli.main import main
 from tracker.errors import FitError, UsageError
+from tracker.render import charts, export
 
 N_BOOT = 200  # enough for quantiles, fast enough for a unit test
 
@@ -47,7 +47,13 @@ def test_fit_chart_layers_log_axis_and_rows(fc) -> None:
     assert "'1e' + round(log(datum.value) / LN10)" == x["axis"]["labelExpr"]
     assert 1e20 in x["axis"]["values"] and 1e25 in x["axis"]["values"]
     assert "FLOP" in x["axis"]["title"]
-    assert {t["field"] for t in pts["encoding"]["tooltip"]} >= {"model_name", "score", "compute_flop", "release_date", "source_name"}
+    assert {t["field"] for t in pts["encoding"]["tooltip"]} >= {
+        "model_name",
+        "score",
+        "compute_flop",
+        "release_date",
+        "source_name",
+    }
     # The six fitted models of the fixture, each with its score; M25 (imputed) is drawn hollow, not fitted.
     rows = {r["model_name"]: r["score"] for r in pts["data"]["values"]}
     assert rows == {"M20": 0.26, "M21": 0.28, "M22": 0.33, "M23": 0.47, "M24": 0.68, "GPT-4": 0.864}
@@ -56,7 +62,7 @@ def test_fit_chart_layers_log_axis_and_rows(fc) -> None:
     assert by_name["floor"]["data"]["values"][0]["y"] == 0.25
     cross = by_name["crossing"]["data"]["values"][0]
     assert cross["lo80"] < cross["median"] < cross["hi80"]
-    assert cross["median"] == pytest.approx(10 ** fc.log10_compute.median)
+    assert cross["median"] == pytest.approx(10**fc.log10_compute.median)
     band = by_name["band"]["data"]["values"]
     assert len(band) == len(fc.curve["log10_compute"]) and all(r["lo80"] <= r["median"] <= r["hi80"] for r in band)
     assert spec["title"]["text"] == "Toy QA: score against training compute"
@@ -73,8 +79,10 @@ def test_caption_names_sources_method_and_dates(fc) -> None:
 
 
 def test_caption_names_epoch_ai_when_a_source_is_epoch() -> None:
-    assert charts._sources(["Epoch AI Benchmarking Hub", "X (via Epoch AI MMLU collection)", "Lab post"]) == \
-        "Epoch AI (2 models) and Lab post (1)"
+    assert (
+        charts._sources(["Epoch AI Benchmarking Hub", "X (via Epoch AI MMLU collection)", "Lab post"])
+        == "Epoch AI (2 models) and Lab post (1)"
+    )
 
 
 def test_progress_chart_step_line_and_date_band(fc) -> None:
@@ -100,8 +108,8 @@ def test_compute_chart_log_y_trend_and_needed_band(fc) -> None:
     assert y["scale"]["type"] == "log" and "FLOP" in y["axis"]["title"]
     assert len(by_name["points"]["data"]["values"]) == fc.frontier_points.height
     need = by_name["needed_band"]["data"]["values"][0]
-    assert need["lo"] == pytest.approx(10 ** fc.log10_compute.lo80)
-    assert need["hi"] == pytest.approx(10 ** fc.log10_compute.hi80)
+    assert need["lo"] == pytest.approx(10**fc.log10_compute.lo80)
+    assert need["hi"] == pytest.approx(10**fc.log10_compute.hi80)
     assert by_name["projection"]["mark"]["strokeDash"]
 
 
@@ -150,18 +158,59 @@ def test_too_little_data_is_an_error_not_an_empty_chart(fc) -> None:
 
 def test_cli_chart_and_forecast_chart(data: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "p.png"
-    code = main(["chart", "progress", "--bench", "toy", "--target", "0.9", "--data", str(data), "--boot", str(N_BOOT),
-                 "--out", str(out), "--scale", "2"])
+    code = main(
+        [
+            "chart",
+            "progress",
+            "--bench",
+            "toy",
+            "--target",
+            "0.9",
+            "--data",
+            str(data),
+            "--boot",
+            str(N_BOOT),
+            "--out",
+            str(out),
+            "--scale",
+            "2",
+        ]
+    )
     assert code == 0 and _png_size(out.read_bytes())[0] > 1000
-    code = main(["forecast", "--bench", "toy", "--target", "0.9", "--data", str(data), "--boot", str(N_BOOT),
-                 "--chart", str(tmp_path / "f.svg")])
+    code = main(
+        [
+            "forecast",
+            "--bench",
+            "toy",
+            "--target",
+            "0.9",
+            "--data",
+            str(data),
+            "--boot",
+            str(N_BOOT),
+            "--chart",
+            str(tmp_path / "f.svg"),
+        ]
+    )
     assert code == 0 and ET.parse(tmp_path / "f.svg").getroot().tag.endswith("svg")
     capsys.readouterr()
     code = main(["chart", "fit", "--bench", "toy", "--data", str(data), "--out", str(tmp_path / "x.gif")])
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("Error: cannot save a chart as 'x.gif'") and err.count("\n") == 1
-    code = main(["chart", "fit", "--bench", "toy", "--data", str(data), "--as-of", "2020-01-01",
-                 "--out", str(tmp_path / "y.png")])
+    code = main(
+        [
+            "chart",
+            "fit",
+            "--bench",
+            "toy",
+            "--data",
+            str(data),
+            "--as-of",
+            "2020-01-01",
+            "--out",
+            str(tmp_path / "y.png"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and "only 2 models" in err and not (tmp_path / "y.png").exists()
 
@@ -173,7 +222,9 @@ def test_help_has_examples(capsys) -> None:
 
 
 def test_import_tracker_and_help_do_not_import_altair() -> None:
-    code = ("import sys, tracker, tracker.cli.main; tracker.cli.main.build_parser(); "
-            "print(sorted(m for m in ('altair', 'vl_convert') if m in sys.modules))")
+    code = (
+        "import sys, tracker, tracker.cli.main; tracker.cli.main.build_parser(); "
+        "print(sorted(m for m in ('altair', 'vl_convert') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -20,8 +20,20 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def test_forecast_text_names_fit_interval_and_reached(tiny: Path, capsys) -> None:
-    code, out, err = run(capsys, "forecast", "--bench", "toy", "--target", "0.8", "--data", str(tiny), "--boot", "300",
-                         "--method", "compute")
+    code, out, err = run(
+        capsys,
+        "forecast",
+        "--bench",
+        "toy",
+        "--target",
+        "0.8",
+        "--data",
+        str(tiny),
+        "--boot",
+        "300",
+        "--method",
+        "compute",
+    )
     assert code == 0, err
     assert "Reached: first by GPT-4 (TestOrg), released 2023-03-15, score 0.864" in out
     assert "6 used by the compute method" in out
@@ -31,8 +43,22 @@ def test_forecast_text_names_fit_interval_and_reached(tiny: Path, capsys) -> Non
 
 
 def test_forecast_json_is_one_object_and_reproducible(tiny: Path, capsys) -> None:
-    args = ("forecast", "--bench", "tq", "--target", "0.95", "--data", str(tiny), "--boot", "300", "--json", "--seed", "7",
-            "--method", "compute")
+    args = (
+        "forecast",
+        "--bench",
+        "tq",
+        "--target",
+        "0.95",
+        "--data",
+        str(tiny),
+        "--boot",
+        "300",
+        "--json",
+        "--seed",
+        "7",
+        "--method",
+        "compute",
+    )
     code, out1, _ = run(capsys, *args)
     assert code == 0
     _, out2, _ = run(capsys, *args)
@@ -53,7 +79,10 @@ def test_forecast_json_is_one_object_and_reproducible(tiny: Path, capsys) -> Non
         (["forecast", "--bench", "toy", "--target", "1.5"], "outside (0.25, 1)"),
         (["forecast", "--bench", "toy", "--target", "90"], "did you mean 0.9?"),
         (["forecast", "--bench", "toy", "--target", "abc"], "invalid float value"),
-        (["forecast", "--bench", "toy", "--target", "0.9", "--as-of", "2019-01-01", "--method", "compute"], "only 1 model with"),
+        (
+            ["forecast", "--bench", "toy", "--target", "0.9", "--as-of", "2019-01-01", "--method", "compute"],
+            "only 1 model with",
+        ),
         (["forecast", "--bench", "toy", "--target", "0.9", "--as-of", "2019-01-01"], "for the predictive method"),
         (["forecast", "--bench", "toy", "--target", "0.9", "--as-of", "yesterday"], "is not a date"),
         (["list", "scores", "--bench", "zzz"], "unknown benchmark"),
@@ -86,12 +115,21 @@ def test_validate_good_and_bad(tiny: Path, capsys) -> None:
 
 
 def test_list_and_sql(tiny: Path, capsys) -> None:
-    code, out, _ = run(capsys, "list", "scores", "--bench", "toy", "--setting", "0-shot CoT", "--format", "csv", "--data", str(tiny))
+    code, out, _ = run(
+        capsys, "list", "scores", "--bench", "toy", "--setting", "0-shot CoT", "--format", "csv", "--data", str(tiny)
+    )
     assert code == 0
     assert out.splitlines()[0].startswith("benchmark_id,model_id,score")
     assert out.splitlines()[1].startswith("toy,m24,0.75,0-shot CoT")
-    code, out, _ = run(capsys, "sql", "SELECT model_id, score FROM scores_joined WHERE benchmark_id = 'toy' ORDER BY score DESC LIMIT 1",
-                       "--format", "json", "--data", str(tiny))
+    code, out, _ = run(
+        capsys,
+        "sql",
+        "SELECT model_id, score FROM scores_joined WHERE benchmark_id = 'toy' ORDER BY score DESC LIMIT 1",
+        "--format",
+        "json",
+        "--data",
+        str(tiny),
+    )
     assert code == 0 and json.loads(out) == [{"model_id": "nocomp", "score": 0.91}]
     code, _, err = run(capsys, "sql", "DROP TABLE scores", "--data", str(tiny))
     assert code == 2 and "read-only" in err
@@ -107,8 +145,22 @@ def test_every_command_has_help_with_an_example(capsys) -> None:
 
 
 def test_console_script_runs_as_a_subprocess(tiny: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "tracker.cli.main", "forecast", "--bench", "toy", "--target", "0.2", "--data", str(tiny)],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tracker.cli.main",
+            "forecast",
+            "--bench",
+            "toy",
+            "--target",
+            "0.2",
+            "--data",
+            str(tiny),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2
     assert proc.stderr.startswith("Error: target 0.2 is outside") and "Traceback" not in proc.stderr
 

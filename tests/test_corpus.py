@@ -24,8 +24,11 @@ ADD_KIND = {"scores": "score", "models": "model"}
 def _hashes(root: Path) -> dict[str, str]:
     """Hashes of the data files; the writer's lock file is not data, a leftover temp file fails."""
     assert not list(root.glob(".*.tmp")), "a temporary file was left behind"
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.iterdir())
-            if p.is_file() and not p.name.startswith(".")}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.iterdir())
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
 def _place(tiny: Path, name: str, case: dict) -> tuple[Path, int]:

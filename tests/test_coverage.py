@@ -7,8 +7,8 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from tracker.data import tables as data
 from tests.conftest import DATASETS
+from tracker.data import tables as data
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +54,10 @@ def test_compute_is_as_fresh_as_epochs_newest_file(tables: data.Tables) -> None:
 
 def test_models_with_full_compute_provenance(tables: data.Tables) -> None:
     full = tables.models.filter(
-        pl.col("compute_flop").is_not_null() & pl.col("confidence").is_not_null()
-        & pl.col("estimation_method").is_not_null() & pl.col("compute_source").str.contains("Epoch AI|http")
+        pl.col("compute_flop").is_not_null()
+        & pl.col("confidence").is_not_null()
+        & pl.col("estimation_method").is_not_null()
+        & pl.col("compute_source").str.contains("Epoch AI|http")
     )
     assert full.height >= 150
     # The vintage is named in every Epoch-sourced estimate.
@@ -65,11 +67,17 @@ def test_models_with_full_compute_provenance(tables: data.Tables) -> None:
 
 @pytest.mark.parametrize(
     ("benchmark", "newest_at_least"),
-    [("gpqa-diamond", "2026-06-01"), ("frontiermath", "2026-06-01"), ("mmlu", "2026-05-01"), ("swe-bench-verified", "2025-12-01")],
+    [
+        ("gpqa-diamond", "2026-06-01"),
+        ("frontiermath", "2026-06-01"),
+        ("mmlu", "2026-05-01"),
+        ("swe-bench-verified", "2025-12-01"),
+    ],
 )
 def test_freshness(tables: data.Tables, benchmark: str, newest_at_least: str) -> None:
     s = tables.scores.filter(pl.col("benchmark_id") == benchmark).join(
-        tables.models.select(pl.col("id").alias("model_id"), "release_date"), on="model_id")
+        tables.models.select(pl.col("id").alias("model_id"), "release_date"), on="model_id"
+    )
     newest = s.select(pl.coalesce("date_reported", "release_date").max()).item()
     assert newest >= dt.date.fromisoformat(newest_at_least)
 
@@ -89,6 +97,10 @@ def test_settings_are_kept_apart(tables: data.Tables) -> None:
 
 
 def test_gpt4_mmlu_five_shot_is_the_technical_report_figure(tables: data.Tables) -> None:
-    row = tables.scores.filter((pl.col("model_id") == "gpt-4") & (pl.col("benchmark_id") == "mmlu")
-                               & (pl.col("setting") == "5-shot") & (pl.col("source_kind") == "lab"))
+    row = tables.scores.filter(
+        (pl.col("model_id") == "gpt-4")
+        & (pl.col("benchmark_id") == "mmlu")
+        & (pl.col("setting") == "5-shot")
+        & (pl.col("source_kind") == "lab")
+    )
     assert set(row["score"]) == {0.864}

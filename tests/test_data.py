@@ -30,19 +30,49 @@ def _replace(path: Path, old: str, new: str) -> None:
 @pytest.mark.parametrize(
     ("table", "old", "new", "expected"),
     [
-        ("scores", "m23,toy,0.47", "m23,toy,47", "scores.csv:5: score: 47 looks like a percent; write the fraction 0.47"),
+        (
+            "scores",
+            "m23,toy,0.47",
+            "m23,toy,47",
+            "scores.csv:5: score: 47 looks like a percent; write the fraction 0.47",
+        ),
         ("scores", "m23,toy,0.47", "m23,toy,47%", "scores.csv:5: score: '47%' is a percent string"),
         ("scores", "m23,toy,0.47", "m23,toy,abc", "scores.csv:5: score: 'abc' is not a number"),
         ("scores", "m23,toy,0.47", "zzz,toy,0.47", "scores.csv:5: model_id: 'zzz' is not a known model id"),
         ("scores", "m23,toy,0.47", "m23,nope,0.47", "scores.csv:5: benchmark_id: 'nope' is not a known benchmark id"),
-        ("scores", "Toy report,https://example.org/report,", "Toy report,,", "scores.csv:2: source_url: is empty but required"),
+        (
+            "scores",
+            "Toy report,https://example.org/report,",
+            "Toy report,,",
+            "scores.csv:2: source_url: is empty but required",
+        ),
         ("scores", "m21,toy,0.28,,5-shot", "m20,toy,0.28,,5-shot", "scores.csv:3: model_id: duplicates line 2"),
-        ("models", "m22,M22,m22,TestOrg,2020-06-01", "m22,M22,m22,TestOrg,2999-06-01", "models.csv:4: release_date: 2999-06-01 is in the future"),
-        ("models", "m22,M22,m22,TestOrg,2020-06-01", "m22,M22,m22,TestOrg,06/01/2020", "models.csv:4: release_date: '06/01/2020' is not an ISO date"),
+        (
+            "models",
+            "m22,M22,m22,TestOrg,2020-06-01",
+            "m22,M22,m22,TestOrg,2999-06-01",
+            "models.csv:4: release_date: 2999-06-01 is in the future",
+        ),
+        (
+            "models",
+            "m22,M22,m22,TestOrg,2020-06-01",
+            "m22,M22,m22,TestOrg,06/01/2020",
+            "models.csv:4: release_date: '06/01/2020' is not an ISO date",
+        ),
         ("models", ",1e22,,,likely", ",-1e22,,,likely", "models.csv:4: compute_flop: -1e22 must be greater than 0"),
-        ("models", ",1e22,,,likely", ",1e22,5e22,,likely", "models.csv:4: compute_low: 5e+22 is above the estimate 1e+22"),
+        (
+            "models",
+            ",1e22,,,likely",
+            ",1e22,5e22,,likely",
+            "models.csv:4: compute_low: 5e+22 is above the estimate 1e+22",
+        ),
         ("models", ",1e22,,,likely", ",1e45,,,likely", "models.csv:4: compute_flop: 1e+45 FLOP is implausible"),
-        ("models", ",1e22,,,likely", ",1e22,,,sure", "models.csv:4: confidence: 'sure' is not one of confident, likely, speculative"),
+        (
+            "models",
+            ",1e22,,,likely",
+            ",1e22,,,sure",
+            "models.csv:4: confidence: 'sure' is not one of confident, likely, speculative",
+        ),
         ("models", "true,Language,\nm21", "yes,Language,\nm21", "models.csv:2: frontier: 'yes' is not a boolean"),
     ],
 )
@@ -89,8 +119,8 @@ def test_shipped_data_is_valid() -> None:
 
 
 def test_importer_columns_match_the_datapackage() -> None:
-    from tracker.ingest.importers.common import ALIAS_FIELDS, MODEL_FIELDS, SCORE_FIELDS
     from tracker.data.schema import load_package
+    from tracker.ingest.importers.common import ALIAS_FIELDS, MODEL_FIELDS, SCORE_FIELDS
 
     pkg = load_package(Path(__file__).resolve().parents[1] / "datasets")
     assert SCORE_FIELDS == pkg.resources["scores"].columns

@@ -12,17 +12,17 @@ import pytest
 
 from tests.conftest import DATASETS
 from tests.synthetic import write_synthetic
-from tracker.forecast import backtest as bt
 from tracker.cli import main as cli
 from tracker.data import tables as data
+from tracker.data.catalog import resolve_benchmark
+from tracker.data.select import select
+from tracker.data.store import Store
 from tracker.fit import glm
+from tracker.forecast import backtest as bt
 from tracker.forecast import ledger as saved
 from tracker.forecast import methods
 from tracker.forecast.forecast import Forecast as MethodForecast
 from tracker.forecast.forecast import forecast
-from tracker.data.catalog import resolve_benchmark
-from tracker.data.select import select
-from tracker.data.store import Store
 
 #: Months of median absolute error the synthetic backtest may show (monthly models:
 #: the first model to cross lands on a monthly grid, so half a month is irreducible).
@@ -38,7 +38,8 @@ def _lags(scores: pl.DataFrame, models: pl.DataFrame) -> tuple[dict[str, tuple[i
     """(source -> (n, lag days), kind -> (n, lag days)): the upper quartile of the release-to-report lag of
     contemporaneous dated rows (model released on or after the source's first dated row), recomputed."""
     d = scores.filter(pl.col("date_reported").is_not_null()).join(
-        models.select(pl.col("id").alias("model_id"), "release_date"), on="model_id")
+        models.select(pl.col("id").alias("model_id"), "release_date"), on="model_id"
+    )
     d = d.with_columns(pl.col("date_reported").min().over("source_name").alias("first"))
     c = d.filter((pl.col("release_date") >= pl.col("first")) & (pl.col("date_reported") >= pl.col("release_date")))
     c = c.with_columns((pl.col("date_reported") - pl.col("release_date")).dt.total_days().alias("lag"))
@@ -63,17 +64,28 @@ def _expected_known(scores: pl.DataFrame, models: pl.DataFrame, benchmarks: pl.D
         return UNDATED_LAG_DAYS
 
     first = scores.group_by("benchmark_id").agg(pl.col("date_reported").min().alias("first"))
-    j = (scores.join(models.select(pl.col("id").alias("model_id"), "release_date"), on="model_id")
-         .join(first, on="benchmark_id", how="left")
-         .join(benchmarks.select(pl.col("id").alias("benchmark_id"), "published"), on="benchmark_id", how="left"))
-    j = j.with_columns(pl.struct("source_name", "source_kind").map_elements(
-        lambda r: lag(r["source_name"], r["source_kind"]), return_dtype=pl.Int64).alias("lag"))
-    anchor = pl.max_horizontal("release_date", pl.col("published").fill_null(pl.col("release_date")),
-                               pl.col("first").fill_null(pl.col("release_date")))
+    j = (
+        scores.join(models.select(pl.col("id").alias("model_id"), "release_date"), on="model_id")
+        .join(first, on="benchmark_id", how="left")
+        .join(benchmarks.select(pl.col("id").alias("benchmark_id"), "published"), on="benchmark_id", how="left")
+    )
+    j = j.with_columns(
+        pl.struct("source_name", "source_kind")
+        .map_elements(lambda r: lag(r["source_name"], r["source_kind"]), return_dtype=pl.Int64)
+        .alias("lag")
+    )
+    anchor = pl.max_horizontal(
+        "release_date",
+        pl.col("published").fill_null(pl.col("release_date")),
+        pl.col("first").fill_null(pl.col("release_date")),
+    )
     return j.with_columns(
-        pl.when(pl.col("date_reported").is_not_null()).then(pl.col("date_reported"))
-        .when(pl.col("source_kind") == "lab").then(pl.max_horizontal("release_date", pl.col("published").fill_null(pl.col("release_date"))))
-        .otherwise(pl.min_horizontal(anchor + pl.duration(days=pl.col("lag")), pl.lit(vintage))).alias("known")
+        pl.when(pl.col("date_reported").is_not_null())
+        .then(pl.col("date_reported"))
+        .when(pl.col("source_kind") == "lab")
+        .then(pl.max_horizontal("release_date", pl.col("published").fill_null(pl.col("release_date"))))
+        .otherwise(pl.min_horizontal(anchor + pl.duration(days=pl.col("lag")), pl.lit(vintage)))
+        .alias("known")
     )
 
 
@@ -81,7 +93,9 @@ def test_known_dates_match_the_independent_recomputation() -> None:
     t = data.load(DATASETS)
     known = _expected_known(t.scores, t.models, t.benchmarks)
     with Store(t) as s:
-        view = s.query("SELECT model_id, benchmark_id, setting, effort, model_version, source_name, known_date FROM scores_joined")
+        view = s.query(
+            "SELECT model_id, benchmark_id, setting, effort, model_version, source_name, known_date FROM scores_joined"
+        )
         lags = s.query("SELECT * FROM source_lags")
     keys = ["model_id", "benchmark_id", "setting", "effort", "model_version", "source_name"]
     fill = [pl.col("effort").fill_null(""), pl.col("model_version").fill_null("")]
@@ -103,9 +117,11 @@ def test_as_of_never_leaks_on_real_data() -> None:
                 rows = select(s, b, as_of=T).rows
                 assert (rows["release_date"] <= T).all() and (rows["known_date"] <= T).all()
                 # every selected (model, score) row is one whose independently recomputed known date is <= T
-                ok = known.filter((pl.col("benchmark_id") == bid) & (pl.col("known") <= T) & (pl.col("release_date") <= T))
-                pairs = set(zip(ok["model_id"], ok["score"]))
-                assert set(zip(rows["model_id"], rows["score"])) <= pairs, (bid, T)
+                ok = known.filter(
+                    (pl.col("benchmark_id") == bid) & (pl.col("known") <= T) & (pl.col("release_date") <= T)
+                )
+                pairs = set(zip(ok["model_id"], ok["score"], strict=True))
+                assert set(zip(rows["model_id"], rows["score"], strict=True)) <= pairs, (bid, T)
 
 
 def test_undated_third_party_score_counts_from_release_plus_lag(tmp_path: Path) -> None:
@@ -141,7 +157,9 @@ def test_logit_glm_equals_statsmodels_with_three_covariates() -> None:
     betas, failed = glm.bootstrap_logit(X, z, 500.0, n_boot=50, seed=1)
     assert failed == 0
     # the batched solver agrees with the scalar one on a resample
-    counts = next(iter(__import__("tracker.fit.resample", fromlist=["x"]).iter_bootstrap_counts(60, n_boot=50, seed=1)))[7]
+    counts = next(
+        iter(__import__("tracker.fit.resample", fromlist=["x"]).iter_bootstrap_counts(60, n_boot=50, seed=1))
+    )[7]
     keep = counts > 0
     one = glm.fit_logit(X[keep], z[keep], 500.0 * counts[keep])
     assert np.allclose(betas[7], one.beta, rtol=1e-6, atol=1e-6)
@@ -157,8 +175,14 @@ def test_synthetic_history_backtests_near_zero_error_and_about_80_percent_covera
     for seed in range(6):
         t = data.load(write_synthetic(tmp_path / str(seed), seed=seed))
         with Store(t) as s:
-            r = bt.run(s, [resolve_benchmark(t, "syn")], as_of=[dt.date(2020, 1, 1), dt.date(2020, 7, 1), dt.date(2021, 1, 1)],
-                       thresholds_by={"syn": [0.6, 0.7, 0.8, 0.9]}, n_boot=200, methods=("compute",))
+            r = bt.run(
+                s,
+                [resolve_benchmark(t, "syn")],
+                as_of=[dt.date(2020, 1, 1), dt.date(2020, 7, 1), dt.date(2021, 1, 1)],
+                thresholds_by={"syn": [0.6, 0.7, 0.8, 0.9]},
+                n_boot=200,
+                methods=("compute",),
+            )
         points += r.points
     st = bt.stats(points)
     assert st.n == st.n_resolved == 72  # 6 seeds x 3 dates x 4 thresholds, all reached by 2026
@@ -169,8 +193,13 @@ def test_synthetic_history_backtests_near_zero_error_and_about_80_percent_covera
 def test_methods_are_compared_on_common_forecasts(tmp_path: Path) -> None:
     t = data.load(write_synthetic(tmp_path / "d"))
     with Store(t) as s:
-        r = bt.run(s, [resolve_benchmark(t, "syn")], as_of=[dt.date(2019, 7, 1), dt.date(2022, 1, 1)],
-                   thresholds_by={"syn": [0.5, 0.7, 0.9]}, n_boot=100)
+        r = bt.run(
+            s,
+            [resolve_benchmark(t, "syn")],
+            as_of=[dt.date(2019, 7, 1), dt.date(2022, 1, 1)],
+            thresholds_by={"syn": [0.5, 0.7, 0.9]},
+            n_boot=100,
+        )
     keys = {}
     for p in r.points:
         keys.setdefault(p.method, {})[p.key] = p
@@ -237,13 +266,32 @@ def test_forecast_method_date_and_side_lines(tiny: Path) -> None:
 
 def test_ledger_round_trip_is_write_once(tiny: Path, tmp_path: Path, capsys) -> None:
     led = tmp_path / "ledger"
-    args = ["forecast", "--bench", "toy", "--target", "0.95", "--boot", "200", "--data", str(tiny), "--save", "--ledger-dir", str(led)]
+    args = [
+        "forecast",
+        "--bench",
+        "toy",
+        "--target",
+        "0.95",
+        "--boot",
+        "200",
+        "--data",
+        str(tiny),
+        "--save",
+        "--ledger-dir",
+        str(led),
+    ]
     assert cli.main(args) == 0 and cli.main(args) == 0
     files = sorted(led.glob("*.json"))
-    assert len(files) == 2 and any(f.name.endswith("_predictive-2.json") for f in files)  # the first was not overwritten
+    assert len(files) == 2 and any(
+        f.name.endswith("_predictive-2.json") for f in files
+    )  # the first was not overwritten
     files = [f for f in files if not f.name.endswith("-2.json")]
     rec = json.loads(files[0].read_text())
-    assert rec["benchmark"] == "toy" and rec["seed"] == 20240101 and set(rec["data_sha256"]) >= {"scores.csv", "models.csv"}
+    assert (
+        rec["benchmark"] == "toy"
+        and rec["seed"] == 20240101
+        and set(rec["data_sha256"]) >= {"scores.csv", "models.csv"}
+    )
     assert rec["forecast"]["year_dates"]["median"]
     rows = saved.score(led, data=tiny)
     assert len(rows) == 2 and rows[0].status in ("open", "overdue") and not rows[0].data_changed
@@ -253,7 +301,24 @@ def test_ledger_round_trip_is_write_once(tiny: Path, tmp_path: Path, capsys) -> 
 
 
 def test_cli_backtest_and_methods_end_to_end(tiny: Path, capsys) -> None:
-    assert cli.main(["forecast", "--bench", "toy", "--target", "0.95", "--boot", "200", "--data", str(tiny), "--method", "compute+date"]) == 0
+    assert (
+        cli.main(
+            [
+                "forecast",
+                "--bench",
+                "toy",
+                "--target",
+                "0.95",
+                "--boot",
+                "200",
+                "--data",
+                str(tiny),
+                "--method",
+                "compute+date",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Method: compute+date" in out and "Other methods" in out
     assert cli.main(["backtest", "--bench", "mmlu", "--as-of", "2023-03-18", "--boot", "100", "--json"]) == 0

@@ -30,7 +30,9 @@ def _tie_data(root: Path) -> Path:
     write_tiny(root)
     with open(root / "models.csv", "a", encoding="utf-8") as fh:
         for mid, _, _ in TIES:
-            fh.write(f"{mid},{mid.upper()},{mid},TestOrg,2024-06-01,https://example.org/{mid},false,,,,,,,,,false,false,Language,\n")
+            fh.write(
+                f"{mid},{mid.upper()},{mid},TestOrg,2024-06-01,https://example.org/{mid},false,,,,,,,,,false,false,Language,\n"
+            )
     with open(root / "scores.csv", "a", encoding="utf-8") as fh:
         for mid, score, known in TIES:
             fh.write(f"{mid},toy,{score},,5-shot,,,lab,Toy report,https://example.org/report,{known},{CHECKED},\n")
@@ -50,8 +52,29 @@ def test_forecast_backtest_and_ledger_name_the_same_first_model(tmp_path: Path, 
     assert [p.actual_model for p in r.points] == ["tie-c"]
     # A ledger record made before the crossing resolves to the same model.
     led = tmp_path / "ledger"
-    assert main(["forecast", "--bench", "toy", "--target", "0.93", "--as-of", "2023-12-01", "--method", "date",
-                 "--boot", "100", "--data", str(root), "--save", "--ledger-dir", str(led)]) == 0
+    assert (
+        main(
+            [
+                "forecast",
+                "--bench",
+                "toy",
+                "--target",
+                "0.93",
+                "--as-of",
+                "2023-12-01",
+                "--method",
+                "date",
+                "--boot",
+                "100",
+                "--data",
+                str(root),
+                "--save",
+                "--ledger-dir",
+                str(led),
+            ]
+        )
+        == 0
+    )
     capsys.readouterr()
     scored = ledger.score(led, data=root)
     assert [x.actual_model for x in scored] == ["TIE-C"] and scored[0].actual == "2024-06-01"

@@ -363,7 +363,10 @@ def test_bad_bootstrap_settings_raise(kwargs):
 
 
 def test_import_does_not_load_statsmodels_or_scipy():
-    code = "import sys, tracker.fit.sigmoid, tracker.fit.trend; print(sorted(m for m in ('statsmodels', 'scipy') if m in sys.modules))"
+    code = (
+        "import sys, tracker.fit.sigmoid, tracker.fit.trend; "
+        "print(sorted(m for m in ('statsmodels', 'scipy') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.ingest import importing
 from tracker.cli.main import main
+from tracker.ingest import importing
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,15 +28,21 @@ def scratch(tmp_path: Path) -> Path:
 
 def _files(reference: Path) -> dict[str, Path]:
     b = reference / "epoch-benchmarks-2025-12"
-    return {"runs": b / "benchmarks_runs.csv", "mmlu": b / "external_benchmark_mmlu.csv", "mv": b / "model_versions.csv",
-            "swebench": reference / "swebench-leaderboards-2025-12" / "leaderboards.json",
-            "gpai": reference / "gpai-dated-scores-2026-06" / "dated_scores_four_benchmarks.csv"}
+    return {
+        "runs": b / "benchmarks_runs.csv",
+        "mmlu": b / "external_benchmark_mmlu.csv",
+        "mv": b / "model_versions.csv",
+        "swebench": reference / "swebench-leaderboards-2025-12" / "leaderboards.json",
+        "gpai": reference / "gpai-dated-scores-2026-06" / "dated_scores_four_benchmarks.csv",
+    }
 
 
 @pytest.mark.parametrize("kind", ["epoch-runs", "epoch-mmlu", "swebench-leaderboard", "gpai"])
 def test_reimporting_score_files_changes_nothing(kind: str, reference: Path, scratch: Path) -> None:
     f = _files(reference)
-    file = {"epoch-runs": f["runs"], "epoch-mmlu": f["mmlu"], "swebench-leaderboard": f["swebench"], "gpai": f["gpai"]}[kind]
+    file = {"epoch-runs": f["runs"], "epoch-mmlu": f["mmlu"], "swebench-leaderboard": f["swebench"], "gpai": f["gpai"]}[
+        kind
+    ]
     before = (scratch / "scores.csv").read_bytes()
     r = importing.import_file(kind, file, data=scratch, model_versions=f["mv"])
     assert r.read > 50
@@ -61,8 +67,9 @@ def test_reimporting_score_files_changes_nothing(kind: str, reference: Path, scr
         ("epoch-models-2025-04", "all_ai_models.csv", 4),
     ],
 )
-def test_reimporting_models_files_reports_few_changes(vintage: str, name: str, max_changes: int,
-                                                      reference: Path, scratch: Path) -> None:
+def test_reimporting_models_files_reports_few_changes(
+    vintage: str, name: str, max_changes: int, reference: Path, scratch: Path
+) -> None:
     before = (scratch / "models.csv").read_bytes()
     r = importing.import_file("epoch-models", reference / vintage / name, data=scratch)
     assert len(r.changes) <= max_changes, importing.report_text(r)
@@ -78,12 +85,20 @@ def test_newest_vintage_tracks_new_models_and_handles_the_double_gemini_row(refe
     from tracker.ingest.importers.epoch import read_epoch_models
 
     file = reference / "epoch-models-2026-05" / "large_scale_ai_models.csv"
-    rows = [r for r in read_epoch_models(file, "Large-scale AI models database (2026-05 snapshot)") if r["name"] == "Gemini 3.1 Pro"]
+    rows = [
+        r
+        for r in read_epoch_models(file, "Large-scale AI models database (2026-05 snapshot)")
+        if r["name"] == "Gemini 3.1 Pro"
+    ]
     assert len(rows) == 1 and "twice" in rows[0]["notes"]  # the file's two rows of one model, merged
     # A model the file has and we do not track comes in with --add-new, with its alias and estimate.
     models, aliases = scratch / "models.csv", scratch / "model_aliases.csv"
-    models.write_text("".join(ln for ln in models.read_text().splitlines(keepends=True) if not ln.startswith("olmo-3,")))
-    aliases.write_text("".join(ln for ln in aliases.read_text().splitlines(keepends=True) if ",Olmo 3,olmo-3," not in ln))
+    models.write_text(
+        "".join(ln for ln in models.read_text().splitlines(keepends=True) if not ln.startswith("olmo-3,"))
+    )
+    aliases.write_text(
+        "".join(ln for ln in aliases.read_text().splitlines(keepends=True) if ",Olmo 3,olmo-3," not in ln)
+    )
     r = importing.import_file("epoch-models", file, data=scratch)
     assert r.new == []  # not tracked without --add-new
     r = importing.import_file("epoch-models", file, data=scratch, add_new="2025-01-01")
@@ -123,8 +138,9 @@ def test_missing_mapping_is_reported_with_the_command(reference: Path, scratch: 
     d = json.loads(capsys.readouterr().out)
     assert code == 0
     assert [u["external_id"] for u in d["unmapped"]] == ["gpt-4o-2024-11-20"]
-    assert d["unmapped"][0]["command"].startswith("tracker add alias --source epoch-version --external-id gpt-4o-2024-11-20 "
-                                                  "--model-id gpt-4o-nov-2024")
+    assert d["unmapped"][0]["command"].startswith(
+        "tracker add alias --source epoch-version --external-id gpt-4o-2024-11-20 --model-id gpt-4o-nov-2024"
+    )
 
 
 def test_new_rows_are_added_in_order(reference: Path, scratch: Path, capsys) -> None:
@@ -133,7 +149,9 @@ def test_new_rows_are_added_in_order(reference: Path, scratch: Path, capsys) -> 
     lines = scores.read_text().splitlines(keepends=True)
     removed = [ln for ln in lines if ",SWE-bench bash-only leaderboard," in ln][:3]
     scores.write_text("".join(ln for ln in lines if ln not in removed))
-    code = main(["import", "swebench-leaderboard", str(f["swebench"]), "--model-versions", str(f["mv"]), "--data", str(scratch)])
+    code = main(
+        ["import", "swebench-leaderboard", str(f["swebench"]), "--model-versions", str(f["mv"]), "--data", str(scratch)]
+    )
     out = capsys.readouterr().out
     assert code == 0 and "added 3 scores rows" in out
     assert scores.read_text().splitlines(keepends=True) == lines

@@ -20,10 +20,15 @@ REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
         ("13b * 1.2t * 6 = 9.36e22", "operation counting"),
         ("6*3400000000000*7000000000=1.428e+23", "operation counting"),
         # hardware: accelerators x time x peak FLOP/s x utilization
-        ("384 A100 GPUs * 314 TFLOPS throughput per GPU * 117 days * 0.3 (utilization assumption) = 3.66e23", "hardware"),
+        (
+            "384 A100 GPUs * 314 TFLOPS throughput per GPU * 117 days * 0.3 (utilization assumption) = 3.66e23",
+            "hardware",
+        ),
         # both calculations shown
-        ("6ND = 6*70B*2T = 8.4e23. Also 1720320 GPU-hours * 3600 * 312e12 FLOP/s * 0.4 utilization = 7.7e23",
-         "operation counting;hardware"),
+        (
+            "6ND = 6*70B*2T = 8.4e23. Also 1720320 GPU-hours * 3600 * 312e12 FLOP/s * 0.4 utilization = 7.7e23",
+            "operation counting;hardware",
+        ),
         # benchmarks: imputed from benchmark scores
         ("Training compute estimated to be 3.8e25 FLOP from benchmark scores.", "benchmarks"),
         ("Estimated using benchmark imputation", "benchmarks"),
@@ -33,7 +38,10 @@ REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
         # third party
         ("source: https://lair.lighton.ai/akronomicon/ 9938 PF-days", "third-party estimation"),
         # comparison with other models
-        ("Lower bound is taken from Grok-1 estimation Upper bound is taken from Grok-2 estimation", "comparison with other models"),
+        (
+            "Lower bound is taken from Grok-1 estimation Upper bound is taken from Grok-2 estimation",
+            "comparison with other models",
+        ),
     ],
 )
 def test_classify_rules(notes: str, expected: str) -> None:
@@ -56,7 +64,10 @@ def test_classify_ambiguous_is_empty(notes: str) -> None:
 
 
 def test_ruled_out_method_is_not_assigned() -> None:
-    notes = "It has sparse architecture, so we can't use C=6ND. 512 Ascend 910 accelerators: 100 days * 512 processors * 320 teraFLOPS/processor * 33% utilization"
+    notes = (
+        "It has sparse architecture, so we can't use C=6ND. 512 Ascend 910 accelerators: "
+        "100 days * 512 processors * 320 teraFLOPS/processor * 33% utilization"
+    )
     assert classify_compute_notes(notes) == "hardware"
 
 
@@ -79,6 +90,9 @@ def test_frontier_file_gives_benchmarks_for_gpt_4o() -> None:
     # All of the frontier file's benchmark-imputed models are recognised from their notes.
     imputed = [r for r in rows.values() if "benchmarks" in r["_method_any"].split(";")]
     assert len(imputed) >= 11
-    missed = [r["name"] for r in imputed
-              if r["_compute_notes"] and "benchmarks" not in classify_compute_notes(r["_compute_notes"]).split(";")]
+    missed = [
+        r["name"]
+        for r in imputed
+        if r["_compute_notes"] and "benchmarks" not in classify_compute_notes(r["_compute_notes"]).split(";")
+    ]
     assert len(missed) <= 4, missed

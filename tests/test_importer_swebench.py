@@ -10,7 +10,8 @@ import pytest
 
 from tracker.ingest.importers.common import ALIAS_FIELDS, MODEL_FIELDS, SCORE_FIELDS
 from tracker.ingest.importers.swebench import (
-    import_leaderboards, read_leaderboards,
+    import_leaderboards,
+    read_leaderboards,
 )
 
 REFERENCE = Path(__file__).resolve().parents[1] / ".." / "shared" / "reference"
@@ -25,8 +26,9 @@ VERIFIED = "SWE-bench Verified leaderboard"
 @pytest.fixture(scope="module")
 def imported():
     if not (LEADERBOARDS.exists() and MODEL_VERSIONS.exists()):
-        pytest.skip(f"reference data not found at {REFERENCE.resolve()} "
-                    "(expected ../shared/reference/ next to the repository)")
+        pytest.skip(
+            f"reference data not found at {REFERENCE.resolve()} (expected ../shared/reference/ next to the repository)"
+        )
     return import_leaderboards(LEADERBOARDS, MODEL_VERSIONS)
 
 
@@ -41,8 +43,9 @@ def test_read_leaderboards_returns_the_three_tables(imported):
 
 
 def test_bash_only_board(imported):
-    board = next(b for b in json.loads(LEADERBOARDS.read_text(encoding="utf-8"))["leaderboards"]
-                 if b["name"] == "bash-only")
+    board = next(
+        b for b in json.loads(LEADERBOARDS.read_text(encoding="utf-8"))["leaderboards"] if b["name"] == "bash-only"
+    )
     assert len(board["results"]) == 31
     rows = [r for r in imported.scores if r["source_name"] == BASH_ONLY]
     assert len(rows) >= 28
@@ -104,8 +107,7 @@ def test_every_score_model_has_an_alias(imported):
 
 
 def test_no_duplicate_keys(imported):
-    keys = [(r["model_id"], r["setting"], r["effort"], r["model_version"], r["source_name"])
-            for r in imported.scores]
+    keys = [(r["model_id"], r["setting"], r["effort"], r["model_version"], r["source_name"]) for r in imported.scores]
     assert len(keys) == len(set(keys))
 
 
@@ -131,13 +133,18 @@ def test_tag_reaching_two_models_is_an_error(tmp_path):
     if not MODEL_VERSIONS.exists():
         pytest.skip(f"reference data not found at {REFERENCE.resolve()}")
     entry = {"resolved": 50.0, "date": "2025-07-26", "site": None, "mini-swe-agent_version": "1.0.0"}
-    data = {"leaderboards": [
-        {"name": "bash-only", "results": [
-            dict(entry, name="o3 (2025-04-16)", tags=["Model: o3-20250416"]),
-            dict(entry, name="Claude 4 Opus medium", tags=["Model: claude-4-opus-20250514"]),
-        ]},
-        {"name": "Verified", "results": []},
-    ]}
+    data = {
+        "leaderboards": [
+            {
+                "name": "bash-only",
+                "results": [
+                    dict(entry, name="o3 (2025-04-16)", tags=["Model: o3-20250416"]),
+                    dict(entry, name="Claude 4 Opus medium", tags=["Model: claude-4-opus-20250514"]),
+                ],
+            },
+            {"name": "Verified", "results": []},
+        ]
+    }
     path = tmp_path / "ok.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     scores, _, _ = read_leaderboards(path, MODEL_VERSIONS)

@@ -93,7 +93,9 @@ def _graph():
             if top:
                 edges.setdefault(rel, set()).add(target)
             else:
-                lazy.append((f"tracker/{rel}", ".".join(["tracker", *target[:-3].split("/")]).removesuffix(".__init__")))
+                lazy.append(
+                    (f"tracker/{rel}", ".".join(["tracker", *target[:-3].split("/")]).removesuffix(".__init__"))
+                )
     return files, edges, lazy
 
 
@@ -120,7 +122,7 @@ def test_no_cycles() -> None:
         state[n] = 1
         for m in sorted(edges.get(n, ())):
             if state.get(m) == 1:
-                cycle.extend(path[path.index(m):] + [m] if m in path else [n, m])
+                cycle.extend(path[path.index(m) :] + [m] if m in path else [n, m])
                 return True
             if state.get(m) is None and visit(m, [*path, m]):
                 return True

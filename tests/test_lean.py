@@ -25,7 +25,9 @@ def _loaded(argv: list[str]) -> dict:
 
 
 def test_import_tracker_is_light() -> None:
-    code = f"import sys, tracker; print(sorted(m for m in {HEAVY!r} + ['polars', 'duckdb', 'numpy'] if m in sys.modules))"
+    code = (
+        f"import sys, tracker; print(sorted(m for m in {HEAVY!r} + ['polars', 'duckdb', 'numpy'] if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

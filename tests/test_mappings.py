@@ -24,11 +24,14 @@ def test_a_clash_fails_naming_file_and_lines(tmp_path: Path, monkeypatch) -> Non
     folder = tmp_path / "m"
     folder.mkdir()
     (folder / "gpai_same_model.csv").write_text(
-        "gpai_stem,model_id,reason\nx-1,x,first\nx-1,y,second\n", encoding="utf-8")
+        "gpai_stem,model_id,reason\nx-1,x,first\nx-1,y,second\n", encoding="utf-8"
+    )
     monkeypatch.setattr(mappings.resources, "files", lambda _pkg: folder)
     mappings.load.cache_clear()
     try:
-        with pytest.raises(DataError, match=r"gpai_same_model.csv:3: gpai_stem: \('x-1',\) is already mapped at line 2"):
+        with pytest.raises(
+            DataError, match=r"gpai_same_model.csv:3: gpai_stem: \('x-1',\) is already mapped at line 2"
+        ):
             mappings.load("gpai_same_model")
     finally:
         mappings.load.cache_clear()
@@ -57,11 +60,14 @@ def test_the_registry_is_the_list_of_import_kinds() -> None:
 
 def test_readme_table_is_generated_from_the_registry() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert importing.readme_table() in readme  # regenerate: python -c "from tracker.ingest.importing import readme_table; print(readme_table())"
+    assert (
+        importing.readme_table() in readme
+    )  # regenerate: python -c "from tracker.ingest.importing import readme_table; print(readme_table())"
 
 
 def test_benchmark_mapping_targets_are_our_benchmarks() -> None:
     import csv
+
     with open(ROOT / "datasets" / "benchmarks.csv", encoding="utf-8") as h:
         ours = {r["id"] for r in csv.DictReader(h)}
     assert {r["benchmark_id"] for r in mappings.load("benchmarks")} <= ours

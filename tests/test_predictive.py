@@ -53,8 +53,15 @@ def test_intervals_of_the_simulation_cover_the_truth_near_nominally() -> None:
 
 
 def test_draws_start_at_the_present_and_a_met_target_is_dated_now() -> None:
-    fut = simulate(t0=2025.0, best0=0.5, level=np.zeros(200), slope=np.full(200, 1.0), sigma=np.full(200, 0.3),
-                   rate=np.full(200, 6.0), seed=3)
+    fut = simulate(
+        t0=2025.0,
+        best0=0.5,
+        level=np.zeros(200),
+        slope=np.full(200, 1.0),
+        sigma=np.full(200, 0.3),
+        rate=np.full(200, 6.0),
+        seed=3,
+    )
     d = fut.first_crossing(1.5)
     assert np.all(d[np.isfinite(d)] > 2025.0)  # no crossing before the as-of date
     assert np.all(fut.first_crossing(0.4) == 2025.0)  # already met at t0
@@ -64,11 +71,13 @@ def test_draws_start_at_the_present_and_a_met_target_is_dated_now() -> None:
 
 
 def test_no_progress_and_no_arrivals_mean_never() -> None:
-    fut = simulate(t0=2025.0, best0=0.0, level=np.zeros(50), slope=np.zeros(50), sigma=np.zeros(50),
-                   rate=np.full(50, 4.0), seed=1)
+    fut = simulate(
+        t0=2025.0, best0=0.0, level=np.zeros(50), slope=np.zeros(50), sigma=np.zeros(50), rate=np.full(50, 4.0), seed=1
+    )
     assert np.all(np.isinf(fut.first_crossing(1.0)))  # flat trend, no scatter: never
-    fut = simulate(t0=2025.0, best0=0.0, level=np.zeros(50), slope=np.ones(50), sigma=np.ones(50),
-                   rate=np.zeros(50), seed=1)
+    fut = simulate(
+        t0=2025.0, best0=0.0, level=np.zeros(50), slope=np.ones(50), sigma=np.ones(50), rate=np.zeros(50), seed=1
+    )
     assert np.all(np.isinf(fut.first_crossing(0.5)))  # nobody arrives
 
 

@@ -14,16 +14,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import CHECKED, SCORES_HEADER, write_tiny
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tracker import api
 from tracker.data import tables as data
-from tracker.ingest import writer
-from tracker.errors import FitError, TrackerError
 from tracker.data.schema import load_package
-
-from conftest import CHECKED, SCORES_HEADER, write_tiny
+from tracker.errors import FitError, TrackerError
+from tracker.ingest import writer
 
 LOCATED = re.compile(r"^.+:\d+: [a-z_ ]+: \S.*$")  # file:line: column: message (one line)
 FAST = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -41,9 +40,30 @@ def _one_line_located(messages: list[str]) -> None:
 
 
 # Bytes that look like CSV more often than pure noise does.
-csvish = st.lists(st.sampled_from([b",", b"\n", b"\r\n", b'"', b"m20", b"toy", b"0.5", b"86.4%", b"\xef\xbb\xbf", b"\xff",
-                                   b";", b"\t", b"", b"2024-01-01", b"1e999", b"-1", SCORES_HEADER.encode()]),
-                  max_size=30).map(b"".join)
+csvish = st.lists(
+    st.sampled_from(
+        [
+            b",",
+            b"\n",
+            b"\r\n",
+            b'"',
+            b"m20",
+            b"toy",
+            b"0.5",
+            b"86.4%",
+            b"\xef\xbb\xbf",
+            b"\xff",
+            b";",
+            b"\t",
+            b"",
+            b"2024-01-01",
+            b"1e999",
+            b"-1",
+            SCORES_HEADER.encode(),
+        ]
+    ),
+    max_size=30,
+).map(b"".join)
 
 
 @FAST
@@ -57,8 +77,28 @@ def test_parser_never_raises(folder: Path, raw: bytes) -> None:
 
 
 cell = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12) | st.sampled_from(
-    ["m20", "m24", "toy", "0.5", "1", "0", "86.4", "47%", "nan", "-0", "1e3", "lab", "independent", "5-shot", "",
-     "https://example.org/x", "2024-01-01", "2999-01-01", "x'; DROP TABLE scores;--"])
+    [
+        "m20",
+        "m24",
+        "toy",
+        "0.5",
+        "1",
+        "0",
+        "86.4",
+        "47%",
+        "nan",
+        "-0",
+        "1e3",
+        "lab",
+        "independent",
+        "5-shot",
+        "",
+        "https://example.org/x",
+        "2024-01-01",
+        "2999-01-01",
+        "x'; DROP TABLE scores;--",
+    ]
+)
 
 
 @FAST
@@ -108,7 +148,7 @@ printable = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), m
 @given(values=st.lists(printable, min_size=13, max_size=13))
 def test_format_row_round_trips(values: list[str]) -> None:
     res = load_package(Path(__file__).resolve().parents[1] / "datasets").resources["scores"]
-    line = writer.format_row(res, dict(zip(res.columns, values)))
+    line = writer.format_row(res, dict(zip(res.columns, values, strict=True)))
     assert "\n" not in line
     assert next(csv.reader(io.StringIO(line + "\n"))) == values
 
@@ -122,11 +162,17 @@ MODELS = ["m20", "m21", "m22", "m23", "m24", "gpt-4", "m25", "nocomp"]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(scores=st.dictionaries(st.sampled_from(MODELS), fractions, min_size=1, max_size=8),
-       target=st.floats(min_value=0.26, max_value=0.99))
-def test_forecast_on_random_scores_is_a_result_or_a_fit_error(scores: dict[str, float], target: float, tmp_path_factory) -> None:
+@given(
+    scores=st.dictionaries(st.sampled_from(MODELS), fractions, min_size=1, max_size=8),
+    target=st.floats(min_value=0.26, max_value=0.99),
+)
+def test_forecast_on_random_scores_is_a_result_or_a_fit_error(
+    scores: dict[str, float], target: float, tmp_path_factory
+) -> None:
     root = write_tiny(tmp_path_factory.mktemp("f") / "data")
-    lines = [SCORES_HEADER] + [f"{m},toy,{s!r},,5-shot,,,lab,Toy report,https://example.org/report,,{CHECKED},\n" for m, s in scores.items()]
+    lines = [SCORES_HEADER] + [
+        f"{m},toy,{s!r},,5-shot,,,lab,Toy report,https://example.org/report,,{CHECKED},\n" for m, s in scores.items()
+    ]
     (root / "scores.csv").write_text("".join(lines), encoding="utf-8")
     try:
         fc = api.forecast("toy", target, data=root, n_boot=100, seed=1)
@@ -139,7 +185,9 @@ def test_forecast_on_random_scores_is_a_result_or_a_fit_error(scores: dict[str, 
 def _tiny_with(tmp_path: Path, scores: dict[str, str] | None = None, compute: str | None = None) -> Path:
     root = write_tiny(tmp_path / "data")
     if scores is not None:
-        lines = [SCORES_HEADER] + [f"{m},toy,{s},,5-shot,,,lab,Toy report,https://example.org/report,,{CHECKED},\n" for m, s in scores.items()]
+        lines = [SCORES_HEADER] + [
+            f"{m},toy,{s},,5-shot,,,lab,Toy report,https://example.org/report,,{CHECKED},\n" for m, s in scores.items()
+        ]
         (root / "scores.csv").write_text("".join(lines), encoding="utf-8")
     if compute is not None:
         p = root / "models.csv"

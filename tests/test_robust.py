@@ -60,62 +60,215 @@ def _one_line_error(code: int, err: str) -> None:
 
 
 # -- the input sweep -------------------------------------------------------------------------
-SWEEP = [
-    ["forecast", "--bench", "toy", "--target", t] for t in ("0", "-1", "1", "0.25", "0.2500001", "0.9999999", "1e308",
-                                                            "-1e308", "nan", "inf", "-inf", "90", "1e-320", "0x1p-2")
-] + [
-    ["forecast", "--bench", "toy", "--target", "0.9", "--as-of", d] for d in ("0001-01-01", "9999-12-31", "2024-02-30",
-                                                                           "2019-01-01", "1900-01-01", "2024-1-1", "")
-] + [
-    ["forecast", "--bench", "toy", "--target", "0.9", "--boot", b] for b in ("0", "-5", "1", "99", "20001",
-                                                                          "100000000000000000000", "1.5", "x")
-] + [
-    ["forecast", "--bench", "toy", "--target", "0.9", "--boot", "100", *extra] for extra in (
-        ["--setting", "pass@l"], ["--setting", ""], ["--setting", "*"], ["--source", "nobody"], ["--source", "any"],
-        ["--source", "independent"], ["--seed", "-1"], ["--seed", "99999999999999999999999"], ["--trend-since", "2030-01-01"],
-        ["--trend-since", "x"], ["--ceiling", "0.1"], ["--ceiling", "nan"], ["--ceiling", "2"], ["--method", "date"],
-        ["--method", "compute+date"], ["--method", "nope"], ["--include-imputed"], ["--compute-noise"], ["--json"],
-        ["--bench", "TQ"], ["--bench", "'; DROP TABLE scores; --"], ["--bench", ""],
-    )
-] + [
-    ["chart", kind, "--bench", "toy", "--target", "0.9", "--boot", "100", "--out", out] for kind in ("fit", "progress", "compute")
-    for out in ("OUT/c.txt", "OUT/", "OUT", "/nonexistent/dir/c.png", "/dev/null/c.png", "OUT/c.svg")
-] + [
-    ["chart", "fit", "--bench", "toy", "--target", "0.9", "--boot", "100", "--method", m, "--out", "OUT/m.json"]
-    for m in ("date", "compute+date")
-] + [
-    ["chart", "compute", "--bench", "toy", "--target", "0.9", "--boot", "100", "--method", "date", "--out", "OUT/d.json"],
-    ["chart", "fit", "--bench", "toy", "--target", "0.9", "--boot", "100", "--label", "nobody", "--out", "OUT/l.json"],
-    ["chart", "fit", "--bench", "toy", "--target", "0.9", "--boot", "100", "--scale", "0", "--out", "OUT/s.png"],
-    ["chart", "fit", "--bench", "toy", "--target", "0.9", "--boot", "100", "--scale", "1e9", "--out", "OUT/s.png"],
-    ["chart", "fit", "--bench", "toy", "--target", "0.9", "--boot", "100", "--out", "DATA/scores.svg"],
-    ["chart", "fit", "--bench", "toy", "--target", "0.9", "--boot", "100", "--out", "DATA/"],
-] + [
-    ["sql", q] for q in ("SELECT INTERVAL 1 DAY", "SELECT 1; DROP TABLE scores", "DROP VIEW scores_joined", "",
-                         "SELECT * FROM read_csv('/etc/passwd')", "COPY scores TO 'OUT/x.csv'", "ATTACH 'OUT/x.db'",
-                         "INSTALL httpfs", "SET threads = 1", "SELECT", "SELECT uuid(), TIME '12:00', [1, 2], {'a': 1}",
-                         "SELECT 1e308 * 10 AS big, -0.0 AS z, NULL AS n", "SELECT 'x' || chr(0) AS nul", "PRAGMA version",
-                         "SHOW TABLES", "SUMMARIZE scores", "EXPLAIN SELECT 1", "SELECT * FROM settings")
-] + [
-    ["sql", "SELECT 1", "--format", f] for f in ("csv", "json", "table")
-] + [
-    ["list", w, *extra] for w in ("benchmarks", "models", "scores", "settings")
-    for extra in ([], ["--bench", "tq"], ["--limit", "0"], ["--limit", "-1"], ["--model", "%"], ["--format", "json"])
-] + [
-    ["backtest", "--bench", "toy"], ["backtest", "--bench", "toy", "--as-of", "2024-01-01", "--boot", "100", "--json"],
-    ["backtest", "--boot", "0"], ["ledger", "--dir", "OUT/none"], ["ledger", "--dir", "/dev/null"],
-    ["validate", "DATA"], ["validate", "/nonexistent"], ["validate", "OUT"],
-    ["add", "score", "--bench", "tq", "--model", "m20", "--score", "0.5", "--setting", "pass@l", "--source-kind", "lab",
-     "--source-name", "x", "--url", "https://example.org/x", "--dry-run"],
-    ["add", "score", "--bench", "tq", "--model", "m20", "--score", "1e999", "--setting", "5-shot", "--source-kind", "lab",
-     "--source-name", "x", "--url", "https://example.org/x", "--dry-run"],
-    ["add", "model", "--id", "../../etc", "--name", "x", "--org", "x", "--date", "2024-01-01", "--url", "https://x.org",
-     "--dry-run"],
-    ["add", "score", "--from-file", "/dev/null"], ["add", "score", "--from-file", "/nonexistent.csv"],
-    ["import", "epoch-mmlu", "/nonexistent.csv"], ["import", "swebench-leaderboard", "/dev/null"],
-    ["data", "where"], ["data", "init", "DATA"], ["data", "init", "/dev/null/x"],
-    ["forecast", "--target"], ["nonsense"], ["add"], ["add", "score", "--bench"],
-]
+SWEEP = (
+    [
+        ["forecast", "--bench", "toy", "--target", t]
+        for t in (
+            "0",
+            "-1",
+            "1",
+            "0.25",
+            "0.2500001",
+            "0.9999999",
+            "1e308",
+            "-1e308",
+            "nan",
+            "inf",
+            "-inf",
+            "90",
+            "1e-320",
+            "0x1p-2",
+        )
+    ]
+    + [
+        ["forecast", "--bench", "toy", "--target", "0.9", "--as-of", d]
+        for d in ("0001-01-01", "9999-12-31", "2024-02-30", "2019-01-01", "1900-01-01", "2024-1-1", "")
+    ]
+    + [
+        ["forecast", "--bench", "toy", "--target", "0.9", "--boot", b]
+        for b in ("0", "-5", "1", "99", "20001", "100000000000000000000", "1.5", "x")
+    ]
+    + [
+        ["forecast", "--bench", "toy", "--target", "0.9", "--boot", "100", *extra]
+        for extra in (
+            ["--setting", "pass@l"],
+            ["--setting", ""],
+            ["--setting", "*"],
+            ["--source", "nobody"],
+            ["--source", "any"],
+            ["--source", "independent"],
+            ["--seed", "-1"],
+            ["--seed", "99999999999999999999999"],
+            ["--trend-since", "2030-01-01"],
+            ["--trend-since", "x"],
+            ["--ceiling", "0.1"],
+            ["--ceiling", "nan"],
+            ["--ceiling", "2"],
+            ["--method", "date"],
+            ["--method", "compute+date"],
+            ["--method", "nope"],
+            ["--include-imputed"],
+            ["--compute-noise"],
+            ["--json"],
+            ["--bench", "TQ"],
+            ["--bench", "'; DROP TABLE scores; --"],
+            ["--bench", ""],
+        )
+    ]
+    + [
+        ["chart", kind, "--bench", "toy", "--target", "0.9", "--boot", "100", "--out", out]
+        for kind in ("fit", "progress", "compute")
+        for out in ("OUT/c.txt", "OUT/", "OUT", "/nonexistent/dir/c.png", "/dev/null/c.png", "OUT/c.svg")
+    ]
+    + [
+        ["chart", "fit", "--bench", "toy", "--target", "0.9", "--boot", "100", "--method", m, "--out", "OUT/m.json"]
+        for m in ("date", "compute+date")
+    ]
+    + [
+        [
+            "chart",
+            "compute",
+            "--bench",
+            "toy",
+            "--target",
+            "0.9",
+            "--boot",
+            "100",
+            "--method",
+            "date",
+            "--out",
+            "OUT/d.json",
+        ],
+        [
+            "chart",
+            "fit",
+            "--bench",
+            "toy",
+            "--target",
+            "0.9",
+            "--boot",
+            "100",
+            "--label",
+            "nobody",
+            "--out",
+            "OUT/l.json",
+        ],
+        ["chart", "fit", "--bench", "toy", "--target", "0.9", "--boot", "100", "--scale", "0", "--out", "OUT/s.png"],
+        ["chart", "fit", "--bench", "toy", "--target", "0.9", "--boot", "100", "--scale", "1e9", "--out", "OUT/s.png"],
+        ["chart", "fit", "--bench", "toy", "--target", "0.9", "--boot", "100", "--out", "DATA/scores.svg"],
+        ["chart", "fit", "--bench", "toy", "--target", "0.9", "--boot", "100", "--out", "DATA/"],
+    ]
+    + [
+        ["sql", q]
+        for q in (
+            "SELECT INTERVAL 1 DAY",
+            "SELECT 1; DROP TABLE scores",
+            "DROP VIEW scores_joined",
+            "",
+            "SELECT * FROM read_csv('/etc/passwd')",
+            "COPY scores TO 'OUT/x.csv'",
+            "ATTACH 'OUT/x.db'",
+            "INSTALL httpfs",
+            "SET threads = 1",
+            "SELECT",
+            "SELECT uuid(), TIME '12:00', [1, 2], {'a': 1}",
+            "SELECT 1e308 * 10 AS big, -0.0 AS z, NULL AS n",
+            "SELECT 'x' || chr(0) AS nul",
+            "PRAGMA version",
+            "SHOW TABLES",
+            "SUMMARIZE scores",
+            "EXPLAIN SELECT 1",
+            "SELECT * FROM settings",
+        )
+    ]
+    + [["sql", "SELECT 1", "--format", f] for f in ("csv", "json", "table")]
+    + [
+        ["list", w, *extra]
+        for w in ("benchmarks", "models", "scores", "settings")
+        for extra in (
+            [],
+            ["--bench", "tq"],
+            ["--limit", "0"],
+            ["--limit", "-1"],
+            ["--model", "%"],
+            ["--format", "json"],
+        )
+    ]
+    + [
+        ["backtest", "--bench", "toy"],
+        ["backtest", "--bench", "toy", "--as-of", "2024-01-01", "--boot", "100", "--json"],
+        ["backtest", "--boot", "0"],
+        ["ledger", "--dir", "OUT/none"],
+        ["ledger", "--dir", "/dev/null"],
+        ["validate", "DATA"],
+        ["validate", "/nonexistent"],
+        ["validate", "OUT"],
+        [
+            "add",
+            "score",
+            "--bench",
+            "tq",
+            "--model",
+            "m20",
+            "--score",
+            "0.5",
+            "--setting",
+            "pass@l",
+            "--source-kind",
+            "lab",
+            "--source-name",
+            "x",
+            "--url",
+            "https://example.org/x",
+            "--dry-run",
+        ],
+        [
+            "add",
+            "score",
+            "--bench",
+            "tq",
+            "--model",
+            "m20",
+            "--score",
+            "1e999",
+            "--setting",
+            "5-shot",
+            "--source-kind",
+            "lab",
+            "--source-name",
+            "x",
+            "--url",
+            "https://example.org/x",
+            "--dry-run",
+        ],
+        [
+            "add",
+            "model",
+            "--id",
+            "../../etc",
+            "--name",
+            "x",
+            "--org",
+            "x",
+            "--date",
+            "2024-01-01",
+            "--url",
+            "https://x.org",
+            "--dry-run",
+        ],
+        ["add", "score", "--from-file", "/dev/null"],
+        ["add", "score", "--from-file", "/nonexistent.csv"],
+        ["import", "epoch-mmlu", "/nonexistent.csv"],
+        ["import", "swebench-leaderboard", "/dev/null"],
+        ["data", "where"],
+        ["data", "init", "DATA"],
+        ["data", "init", "/dev/null/x"],
+        ["forecast", "--target"],
+        ["nonsense"],
+        ["add"],
+        ["add", "score", "--bench"],
+    ]
+)
 
 
 @pytest.mark.parametrize("argv", SWEEP, ids=[" ".join(a)[:80] for a in SWEEP])
@@ -124,16 +277,20 @@ def test_input_sweep_never_a_traceback(argv: list[str], tiny: Path, tmp_path: Pa
     out_dir.mkdir()
     argv = [a.replace("OUT", str(out_dir)).replace("DATA", str(tiny)) for a in argv]
     before = {p.name: p.read_bytes() for p in tiny.iterdir() if p.is_file()}
-    code, _, err = run(capsys, *argv, "--data", str(tiny)) if argv[0] not in ("validate", "nonsense") else run(capsys, *argv)
+    code, _, err = (
+        run(capsys, *argv, "--data", str(tiny)) if argv[0] not in ("validate", "nonsense") else run(capsys, *argv)
+    )
     _one_line_error(code, err)
     after = {p.name: p.read_bytes() for p in tiny.iterdir() if p.is_file() and p.name != writer.LOCK_NAME}
     assert {k: v for k, v in before.items() if k != writer.LOCK_NAME} == after  # no command here changes the data
 
 
 def test_json_errors_are_json(tiny: Path, capsys) -> None:
-    for argv in (["forecast", "--bench", "nope", "--target", "0.9", "--json"],
-                 ["forecast", "--bench", "toy", "--json"],
-                 ["forecast", "--bench", "toy", "--target", "0.9", "--boot", "0", "--json"]):
+    for argv in (
+        ["forecast", "--bench", "nope", "--target", "0.9", "--json"],
+        ["forecast", "--bench", "toy", "--json"],
+        ["forecast", "--bench", "toy", "--target", "0.9", "--boot", "0", "--json"],
+    ):
         code, out, err = run(capsys, *argv, "--data", str(tiny))
         assert code == 2 and out == ""
         doc = json.loads(err)
@@ -146,8 +303,9 @@ def test_subcommand_errors_point_to_their_help(tiny: Path, capsys) -> None:
 
 
 def test_backtest_json_is_valid_json(tiny: Path, capsys) -> None:
-    code, out, err = run(capsys, "backtest", "--bench", "toy", "--as-of", "2022-01-01", "--boot", "100", "--json",
-                         "--data", str(tiny))
+    code, out, err = run(
+        capsys, "backtest", "--bench", "toy", "--as-of", "2022-01-01", "--boot", "100", "--json", "--data", str(tiny)
+    )
     assert code in (0, 2), err
     if code == 0:
         json.loads(out)
@@ -164,13 +322,28 @@ def _shuffled_copy(src: Path, dst: Path, seed: int) -> Path:
     return dst
 
 
-@pytest.mark.parametrize("argv", [
-    ["forecast", "--bench", "mmlu", "--target", "0.9", "--boot", "300", "--json"],
-    ["forecast", "--bench", "swe", "--target", "0.8", "--source", "any", "--boot", "300"],
-    ["forecast", "--bench", "fm", "--target", "0.9", "--method", "date", "--boot", "300"],
-    ["forecast", "--bench", "gpqa", "--target", "0.9", "--method", "compute+date", "--boot", "300", "--as-of", "2025-06-01"],
-    ["backtest", "--bench", "gpqa", "--as-of", "2024-07-01", "--boot", "100", "--json"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["forecast", "--bench", "mmlu", "--target", "0.9", "--boot", "300", "--json"],
+        ["forecast", "--bench", "swe", "--target", "0.8", "--source", "any", "--boot", "300"],
+        ["forecast", "--bench", "fm", "--target", "0.9", "--method", "date", "--boot", "300"],
+        [
+            "forecast",
+            "--bench",
+            "gpqa",
+            "--target",
+            "0.9",
+            "--method",
+            "compute+date",
+            "--boot",
+            "300",
+            "--as-of",
+            "2025-06-01",
+        ],
+        ["backtest", "--bench", "gpqa", "--as-of", "2024-07-01", "--boot", "100", "--json"],
+    ],
+)
 def test_shuffled_rows_give_byte_identical_output(argv: list[str], tmp_path: Path, capsys) -> None:
     outs = []
     for k, src in enumerate([ROOT / "datasets", None, None]):
@@ -183,8 +356,26 @@ def test_shuffled_rows_give_byte_identical_output(argv: list[str], tmp_path: Pat
 
 # -- aliases, vocabularies, validate ---------------------------------------------------------
 def test_add_score_takes_aliases_and_checks_settings(tiny: Path, capsys) -> None:
-    base = ["add", "score", "--bench", "tq", "--model", "m21", "--score", "0.5", "--source-kind", "lab",
-            "--source-name", "Alias test", "--url", "https://example.org/a", "--checked", CHECKED, "--data", str(tiny)]
+    base = [
+        "add",
+        "score",
+        "--bench",
+        "tq",
+        "--model",
+        "m21",
+        "--score",
+        "0.5",
+        "--source-kind",
+        "lab",
+        "--source-name",
+        "Alias test",
+        "--url",
+        "https://example.org/a",
+        "--checked",
+        CHECKED,
+        "--data",
+        str(tiny),
+    ]
     code, _, err = run(capsys, *base, "--setting", "5-shot")
     assert code == 0, err
     assert "m21,toy,0.5,,5-shot" in (tiny / "scores.csv").read_text()
@@ -197,10 +388,13 @@ def test_add_score_takes_aliases_and_checks_settings(tiny: Path, capsys) -> None
     assert code == 0 and "pass@l" in out and "5-shot" in out
 
 
-@pytest.mark.parametrize(("old", "new", "needle"), [
-    ("toy;tq,", "toy;tq;toy2,", None),
-    (",0.25,1,,toy;tq", ",1,0.5,,toy;tq", "is not below the ceiling"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "needle"),
+    [
+        ("toy;tq,", "toy;tq;toy2,", None),
+        (",0.25,1,,toy;tq", ",1,0.5,,toy;tq", "is not below the ceiling"),
+    ],
+)
 def test_validate_refuses_alias_collisions_and_floor_above_ceiling(tiny: Path, capsys, old, new, needle) -> None:
     b = tiny / "benchmarks.csv"
     text = b.read_text().replace(old, new)
@@ -221,22 +415,75 @@ def test_validate_refuses_an_unknown_setting(tiny: Path, capsys) -> None:
 
 # -- nothing gets in: HTML ------------------------------------------------------------------
 def _add_hostile(tiny: Path, capsys) -> None:
-    code, _, err = run(capsys, "add", "model", "--id", "evil-1", "--name", XSS, "--org", XSS, "--date", "2024-09-01",
-                       "--url", "https://example.org/evil", "--compute", "3e25", "--compute-source", XSS,
-                       "--data", str(tiny))
+    code, _, err = run(
+        capsys,
+        "add",
+        "model",
+        "--id",
+        "evil-1",
+        "--name",
+        XSS,
+        "--org",
+        XSS,
+        "--date",
+        "2024-09-01",
+        "--url",
+        "https://example.org/evil",
+        "--compute",
+        "3e25",
+        "--compute-source",
+        XSS,
+        "--data",
+        str(tiny),
+    )
     assert code == 0, err
-    code, _, err = run(capsys, "add", "score", "--bench", "toy", "--model", "evil-1", "--score", "0.93",
-                       "--setting", "5-shot", "--source-kind", "lab", "--source-name", XSS,
-                       "--url", "https://example.org/evil", "--checked", CHECKED, "--data", str(tiny))
+    code, _, err = run(
+        capsys,
+        "add",
+        "score",
+        "--bench",
+        "toy",
+        "--model",
+        "evil-1",
+        "--score",
+        "0.93",
+        "--setting",
+        "5-shot",
+        "--source-kind",
+        "lab",
+        "--source-name",
+        XSS,
+        "--url",
+        "https://example.org/evil",
+        "--checked",
+        CHECKED,
+        "--data",
+        str(tiny),
+    )
     assert code == 0, err
 
 
 def test_hostile_names_are_escaped_in_the_html(tiny: Path, tmp_path: Path, capsys) -> None:
     _add_hostile(tiny, capsys)
     outs = [tmp_path / f"{k}.html" for k in ("fit", "progress")]
-    for kind, out in zip(("fit", "progress"), outs):
-        code, _, err = run(capsys, "chart", kind, "--bench", "toy", "--target", "0.95", "--boot", "100",
-                           "--label", "evil-1", "--out", str(out), "--data", str(tiny))
+    for kind, out in zip(("fit", "progress"), outs, strict=True):
+        code, _, err = run(
+            capsys,
+            "chart",
+            kind,
+            "--bench",
+            "toy",
+            "--target",
+            "0.95",
+            "--boot",
+            "100",
+            "--label",
+            "evil-1",
+            "--out",
+            str(out),
+            "--data",
+            str(tiny),
+        )
         assert code == 0, err
         html = out.read_text()
         assert XSS not in html and "<script>console.error" not in html
@@ -250,6 +497,7 @@ def test_hostile_source_through_import_is_escaped(reference: Path, tmp_path: Pat
     lines = (ref / "external_benchmark_mmlu.csv").read_text(encoding="utf-8-sig").splitlines()
     import csv
     import io
+
     rows = list(csv.reader(io.StringIO("\n".join(lines[:3]))))
     head, body = rows[0], rows[1:]
     i = head.index("Source")
@@ -259,13 +507,36 @@ def test_hostile_source_through_import_is_escaped(reference: Path, tmp_path: Pat
     csv.writer(buf, lineterminator="\n").writerows([head, *body])
     crafted = tmp_path / "external_benchmark_mmlu.csv"
     crafted.write_text(buf.getvalue(), encoding="utf-8")
-    code, _, err = run(capsys, "import", "epoch-mmlu", str(crafted), "--model-versions", str(ref / "model_versions.csv"),
-                       "--data", str(data))
+    code, _, err = run(
+        capsys,
+        "import",
+        "epoch-mmlu",
+        str(crafted),
+        "--model-versions",
+        str(ref / "model_versions.csv"),
+        "--data",
+        str(data),
+    )
     assert code in (0, 1), err
     assert XSS in (data / "scores.csv").read_text()  # the hostile text got in as data ...
     out = tmp_path / "mmlu.html"
-    code, _, err = run(capsys, "chart", "progress", "--bench", "mmlu", "--target", "0.9", "--boot", "100",
-                       "--source", "independent", "--out", str(out), "--data", str(data))
+    code, _, err = run(
+        capsys,
+        "chart",
+        "progress",
+        "--bench",
+        "mmlu",
+        "--target",
+        "0.9",
+        "--boot",
+        "100",
+        "--source",
+        "independent",
+        "--out",
+        str(out),
+        "--data",
+        str(data),
+    )
     assert code == 0, err
     assert XSS not in out.read_text()  # ... and reaches the page only escaped
 
@@ -275,36 +546,60 @@ def test_sql_db_is_read_only_and_never_overwritten(tiny: Path, tmp_path: Path, c
     db = tmp_path / "t.duckdb"
     code, _, err = run(capsys, "sql", "SELECT 1; DROP TABLE scores", "--db", str(db), "--data", str(tiny))
     assert code == 2 and "exactly one SQL statement" in err and not db.exists()
-    code, out, err = run(capsys, "sql", "SELECT count(*) AS n FROM scores", "--db", str(db), "--data", str(tiny),
-                         "--format", "csv")
+    code, out, err = run(
+        capsys, "sql", "SELECT count(*) AS n FROM scores", "--db", str(db), "--data", str(tiny), "--format", "csv"
+    )
     assert code == 0 and out == "n\n9\n", err
     before = db.read_bytes()
     code, _, err = run(capsys, "sql", "SELECT 1", "--db", str(db), "--data", str(tiny))
     assert code == 1 and "--force" in err and db.read_bytes() == before
-    for q in ("DROP TABLE scores", "CREATE TABLE x AS SELECT 1", "INSERT INTO scores SELECT * FROM scores",
-              "DELETE FROM scores", "UPDATE scores SET score = 0", "ATTACH ':memory:' AS y", "CHECKPOINT"):
+    for q in (
+        "DROP TABLE scores",
+        "CREATE TABLE x AS SELECT 1",
+        "INSERT INTO scores SELECT * FROM scores",
+        "DELETE FROM scores",
+        "UPDATE scores SET score = 0",
+        "ATTACH ':memory:' AS y",
+        "CHECKPOINT",
+    ):
         code, _, err = run(capsys, "sql", q, "--db", str(db), "--force", "--data", str(tiny))
         assert code == 2 and "read-only" in err, (q, err)
     import duckdb
+
     con = duckdb.connect(str(db), read_only=True)
     assert con.sql("SELECT count(*) FROM scores").fetchone()[0] == 9
     con.close()
     # the engine, not the first word: a query on the read-only file connection cannot write
     from tracker.data.store import query_file
+
     assert query_file(db, "SELECT count(*) AS n FROM scores_joined")["n"].item() == 9
 
 
 def test_sql_interval_and_odd_types_print(tiny: Path, capsys) -> None:
-    code, out, err = run(capsys, "sql", "SELECT INTERVAL 1 DAY AS d, uuid() IS NOT NULL AS u", "--data", str(tiny),
-                         "--format", "csv")
+    code, out, err = run(
+        capsys, "sql", "SELECT INTERVAL 1 DAY AS d, uuid() IS NOT NULL AS u", "--data", str(tiny), "--format", "csv"
+    )
     assert code == 0 and "1 day" in out, err
 
 
 # -- nothing is lost: the ledger ------------------------------------------------------------
 def _save(tiny: Path, led: Path, capsys) -> Path:
     before = set(led.glob("*.json")) if led.is_dir() else set()
-    code, _, err = run(capsys, "forecast", "--bench", "toy", "--target", "0.95", "--boot", "100", "--save",
-                       "--ledger-dir", str(led), "--data", str(tiny))
+    code, _, err = run(
+        capsys,
+        "forecast",
+        "--bench",
+        "toy",
+        "--target",
+        "0.95",
+        "--boot",
+        "100",
+        "--save",
+        "--ledger-dir",
+        str(led),
+        "--data",
+        str(tiny),
+    )
     assert code == 0, err
     (new,) = set(led.glob("*.json")) - before
     return new
@@ -340,8 +635,9 @@ def test_ledger_catches_edits_and_truncation(tiny: Path, tmp_path: Path, capsys)
 
 def test_save_with_data_writes_beside_that_data_not_the_repository(tiny: Path, capsys) -> None:
     repo_ledger = sorted((ROOT / "forecasts").iterdir())
-    code, _, err = run(capsys, "forecast", "--bench", "toy", "--target", "0.95", "--boot", "100", "--save",
-                       "--data", str(tiny))
+    code, _, err = run(
+        capsys, "forecast", "--bench", "toy", "--target", "0.95", "--boot", "100", "--save", "--data", str(tiny)
+    )
     assert code == 0, err
     assert sorted((ROOT / "forecasts").iterdir()) == repo_ledger
     assert list((tiny.parent / "forecasts").glob("*.json"))
@@ -356,14 +652,40 @@ def test_full_disk_leaves_nothing(tiny: Path, tmp_path: Path, capsys, monkeypatc
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(os, "write", full)
-    code, _, err = run(capsys, "forecast", "--bench", "toy", "--target", "0.95", "--boot", "100", "--save",
-                       "--ledger-dir", str(led), "--data", str(tiny))
+    code, _, err = run(
+        capsys,
+        "forecast",
+        "--bench",
+        "toy",
+        "--target",
+        "0.95",
+        "--boot",
+        "100",
+        "--save",
+        "--ledger-dir",
+        str(led),
+        "--data",
+        str(tiny),
+    )
     _one_line_error(code, err)
     assert code != 0 and "No space left" in err
     assert list(led.iterdir()) == []
     out = tmp_path / "c.png"
-    code, _, err = run(capsys, "chart", "fit", "--bench", "toy", "--target", "0.95", "--boot", "100", "--out", str(out),
-                       "--data", str(tiny))
+    code, _, err = run(
+        capsys,
+        "chart",
+        "fit",
+        "--bench",
+        "toy",
+        "--target",
+        "0.95",
+        "--boot",
+        "100",
+        "--out",
+        str(out),
+        "--data",
+        str(tiny),
+    )
     assert code != 0 and "No space left" in err and list(tmp_path.glob("*c.png*")) == []
 
 
@@ -376,8 +698,25 @@ def test_full_disk_on_a_small_tmpfs(tiny: Path, tmp_path: Path) -> None:
     try:
         (mnt / "filler").write_bytes(b"x" * 60_000)
         out = mnt / "c.png"
-        p = subprocess.run(_cli("chart", "fit", "--bench", "toy", "--target", "0.95", "--boot", "100", "--out", str(out),
-                                "--data", str(tiny)), capture_output=True, text=True, timeout=120)
+        p = subprocess.run(
+            _cli(
+                "chart",
+                "fit",
+                "--bench",
+                "toy",
+                "--target",
+                "0.95",
+                "--boot",
+                "100",
+                "--out",
+                str(out),
+                "--data",
+                str(tiny),
+            ),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         _one_line_error(p.returncode, p.stderr)
         assert p.returncode != 0 and sorted(x.name for x in mnt.iterdir()) == ["filler"]
     finally:
@@ -386,8 +725,21 @@ def test_full_disk_on_a_small_tmpfs(tiny: Path, tmp_path: Path) -> None:
 
 def test_outputs_never_replace_data_or_ledger_files(tiny: Path, capsys) -> None:
     before = (tiny / "datapackage.json").read_bytes()
-    code, _, err = run(capsys, "chart", "fit", "--bench", "toy", "--target", "0.95", "--boot", "100",
-                       "--out", str(tiny / "datapackage.json"), "--data", str(tiny))
+    code, _, err = run(
+        capsys,
+        "chart",
+        "fit",
+        "--bench",
+        "toy",
+        "--target",
+        "0.95",
+        "--boot",
+        "100",
+        "--out",
+        str(tiny / "datapackage.json"),
+        "--data",
+        str(tiny),
+    )
     assert code == 2 and (tiny / "datapackage.json").read_bytes() == before
 
 
@@ -409,8 +761,12 @@ def _interrupt_after(proc: subprocess.Popen, wait_for: str | None, delay: float)
 
 
 def test_ctrl_c_ends_a_slow_query_within_a_second(tiny: Path) -> None:
-    proc = subprocess.Popen(_cli("sql", "SELECT count(*) FROM range(1000000000000) a, range(10) b", "--data", str(tiny)),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        _cli("sql", "SELECT count(*) FROM range(1000000000000) a, range(10) b", "--data", str(tiny)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     code, err, took = _interrupt_after(proc, None, 6.0)  # start-up and loading done: inside the query
     assert code == 130 and took < 1.5, (code, err, took)
     assert "Traceback" not in err and err.count("\n") == 1
@@ -421,9 +777,28 @@ def test_waiting_on_a_held_lock_says_so_and_ends_on_ctrl_c(tiny: Path) -> None:
     fd = os.open(tiny / writer.LOCK_NAME, os.O_RDWR | os.O_CREAT)
     fcntl.flock(fd, fcntl.LOCK_EX)
     try:
-        args = ("add", "score", "--bench", "toy", "--model", "m21", "--score", "0.5", "--setting", "5-shot",
-                "--source-kind", "lab", "--source-name", "Lock test", "--url", "https://example.org/l", "--checked", CHECKED,
-                "--data", str(tiny))
+        args = (
+            "add",
+            "score",
+            "--bench",
+            "toy",
+            "--model",
+            "m21",
+            "--score",
+            "0.5",
+            "--setting",
+            "5-shot",
+            "--source-kind",
+            "lab",
+            "--source-name",
+            "Lock test",
+            "--url",
+            "https://example.org/l",
+            "--checked",
+            CHECKED,
+            "--data",
+            str(tiny),
+        )
         proc = subprocess.Popen(_cli(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         code, err, took = _interrupt_after(proc, "waiting for", 0)
         assert code == 130 and took < 1.5, (code, err, took)
@@ -447,6 +822,7 @@ def test_api_is_listed_and_forecast_prints_short(tiny: Path, capsys) -> None:
     for name in ("forecast", "backtest", "sql", "add", "chart", "ledger", "load", "list_table"):
         assert ">>> " in (getattr(tracker.api, name).__doc__ or ""), name
     from tracker.forecast import methods  # noqa: F401 - the subpackage is loaded: the function still works
+
     assert tracker.forecast("toy", 0.95, data=tiny, n_boot=100).report() == fc.report()
 
 
@@ -455,5 +831,5 @@ def test_small_things_a_user_sees(tiny: Path, capsys) -> None:
     assert "%%" not in out and "80% band" in out
     s = tiny / "scores.csv"
     s.write_text(s.read_text().replace("m23,toy,0.47", "m23,toy,86.4"))
-    code, _, err = main(["validate", str(tiny)]), *capsys.readouterr()
+    _, _, err = main(["validate", str(tiny)]), *capsys.readouterr()
     assert "1 error," in err and "1 errors" not in err

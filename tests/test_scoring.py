@@ -13,7 +13,11 @@ INTEGRAL_TOL = 2e-3
 
 def _brute(draws: np.ndarray, outcome: float | None, cutoff: float) -> float:
     z = np.linspace(min(draws[np.isfinite(draws)].min(), outcome or cutoff) - 1, cutoff, 400_001)
-    f = (draws[None, :] <= z[:, None]).mean(axis=1) if draws.size < 50 else np.searchsorted(np.sort(draws), z, "right") / draws.size
+    f = (
+        (draws[None, :] <= z[:, None]).mean(axis=1)
+        if draws.size < 50
+        else np.searchsorted(np.sort(draws), z, "right") / draws.size
+    )
     ind = (outcome is not None) & (z >= (outcome if outcome is not None else np.inf))
     return float(np.trapezoid((f - ind) ** 2, z))
 
@@ -21,7 +25,9 @@ def _brute(draws: np.ndarray, outcome: float | None, cutoff: float) -> float:
 @pytest.mark.parametrize("outcome", [2025.3, None, 2026.9])
 def test_tw_crps_is_the_integral_of_its_definition(outcome) -> None:
     draws = np.array([2024.5, 2025.0, 2025.0, 2025.8, 2026.4, np.inf, 2030.0])
-    assert tw_crps(draws, outcome, 2026.5) == pytest.approx(_brute(draws, outcome if outcome and outcome <= 2026.5 else None, 2026.5), abs=INTEGRAL_TOL)
+    assert tw_crps(draws, outcome, 2026.5) == pytest.approx(
+        _brute(draws, outcome if outcome and outcome <= 2026.5 else None, 2026.5), abs=INTEGRAL_TOL
+    )
 
 
 def test_tw_crps_known_values() -> None:

@@ -9,10 +9,10 @@ import polars as pl
 import pytest
 
 from tracker.data import tables as data
-from tracker.errors import UsageError
 from tracker.data.catalog import resolve_benchmark
 from tracker.data.select import select
 from tracker.data.store import Store
+from tracker.errors import UsageError
 
 TODAY = dt.date.today()
 
@@ -89,14 +89,17 @@ def test_user_query_cannot_read_files(tiny: Path) -> None:
 def _add_version_and_preview(tiny: Path) -> None:
     """m24's later version m24-v2 (no compute of its own) and an unreleased preview m26-preview, each scored."""
     models = tiny / "models.csv"
-    models.write_text(models.read_text() +
-                      "m24-v2,M24 v2,m24,TestOrg,2022-12-01,https://example.org/m24v2,false,,,,,,,,,false,false,Language,\n"
-                      "m26-preview,M26 preview,m26-preview,TestOrg,2024-09-01,https://example.org/m26,true,,,,,,,,,false,false,Language,\n")
+    models.write_text(
+        models.read_text()
+        + "m24-v2,M24 v2,m24,TestOrg,2022-12-01,https://example.org/m24v2,false,,,,,,,,,false,false,Language,\n"
+        "m26-preview,M26 preview,m26-preview,TestOrg,2024-09-01,https://example.org/m26,true,,,,,,,,,false,false,Language,\n"
+    )
     scores = tiny / "scores.csv"
     checked = "2026-01-01: read in stored copy of https://example.org/report"
-    scores.write_text(scores.read_text() +
-                      f"m24-v2,toy,0.72,,5-shot,,,lab,Toy report,https://example.org/report,,{checked},\n"
-                      f"m26-preview,toy,0.97,,5-shot,,,lab,Toy report,https://example.org/report,,{checked},\n")
+    scores.write_text(
+        scores.read_text() + f"m24-v2,toy,0.72,,5-shot,,,lab,Toy report,https://example.org/report,,{checked},\n"
+        f"m26-preview,toy,0.97,,5-shot,,,lab,Toy report,https://example.org/report,,{checked},\n"
+    )
 
 
 def test_previews_are_left_out_of_selection_unless_asked(tiny: Path) -> None:
@@ -115,6 +118,7 @@ def test_previews_are_left_out_of_selection_unless_asked(tiny: Path) -> None:
 
 def test_crossing_is_never_dated_before_the_benchmark_existed(tiny: Path) -> None:
     from tracker.data.select import first_reached
+
     t = data.load(tiny)
     with Store(t) as s:
         rows = select(s, resolve_benchmark(t, "toy"), as_of=TODAY).rows
@@ -128,9 +132,11 @@ def test_crossing_is_never_dated_before_the_benchmark_existed(tiny: Path) -> Non
 def test_frontier_view_counts_each_model_line_once(tiny: Path) -> None:
     models = tiny / "models.csv"
     # a later version of gpt-4 that (wrongly) repeats its compute and frontier flag: still one gpt-4 point
-    models.write_text(models.read_text() +
-                      "gpt-4-0613,GPT-4 (0613),gpt-4,TestOrg,2023-06-13,https://example.org/g,false,2.1e25,,,likely,hardware,"
-                      "Test fixture,https://example.org/compute,,false,true,Language,\n")
+    models.write_text(
+        models.read_text()
+        + "gpt-4-0613,GPT-4 (0613),gpt-4,TestOrg,2023-06-13,https://example.org/g,false,2.1e25,,,likely,hardware,"
+        "Test fixture,https://example.org/compute,,false,true,Language,\n"
+    )
     with Store(data.load(tiny)) as s:
         front = s.frontier(TODAY, dt.date(2000, 1, 1))
     ids = front["model_id"].to_list()

@@ -5,8 +5,8 @@ Run from the repository root: ``python -m pytest tests``.
 
 from __future__ import annotations
 
-import datetime as dt
 import dataclasses
+import datetime as dt
 import math
 
 import numpy as np

@@ -5,9 +5,9 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from tests.conftest import DATASETS
 from tracker.data import tables as data
 from tracker.data.store import Store
-from tests.conftest import DATASETS
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +16,9 @@ def tables() -> data.Tables:
 
 
 def _joined(t: data.Tables) -> pl.DataFrame:
-    return t.scores.join(t.models.select(pl.col("id").alias("model_id"), "release_date", "family", "preview"), on="model_id")
+    return t.scores.join(
+        t.models.select(pl.col("id").alias("model_id"), "release_date", "family", "preview"), on="model_id"
+    )
 
 
 def test_shipped_data_passes_the_new_rules() -> None:
@@ -43,7 +45,8 @@ def test_each_model_once_in_the_frontier_trend(tables: data.Tables) -> None:
     # the duplicates the issue found: GPT-4 under three ids, GPT-3.5 under two
     assert {"gpt-4-mar-2023", "gpt-4-jun-2023", "gpt-3.5-davinci-002"}.isdisjoint(tables.models["id"].to_list())
     assert front.filter(pl.col("model_id").str.starts_with("gpt-4")).height == len(
-        {"gpt-4", "gpt-4-turbo", "gpt-4o", "gpt-4.5"} & set(front["model_id"].to_list()))
+        {"gpt-4", "gpt-4-turbo", "gpt-4o", "gpt-4.5"} & set(front["model_id"].to_list())
+    )
     # no two frontier rows share an organization, a release date and an estimate (a copy of one model)
     assert front.select("organization", "release_date", "compute_flop").is_unique().all()
 
@@ -68,7 +71,9 @@ def test_the_issue_cases_are_fixed(tables: data.Tables) -> None:
     j = _joined(tables)
 
     def rows(model: str, bench: str, score: float) -> pl.DataFrame:
-        return j.filter((pl.col("model_id") == model) & (pl.col("benchmark_id") == bench) & ((pl.col("score") - score).abs() < 1e-9))
+        return j.filter(
+            (pl.col("model_id") == model) & (pl.col("benchmark_id") == bench) & ((pl.col("score") - score).abs() < 1e-9)
+        )
 
     assert str(m["o3"]["release_date"]) == "2025-04-16"
     assert rows("claude-3.5-sonnet-2024-10", "gpqa-diamond", 0.65).height == 1  # the October model's GPQA
@@ -77,13 +82,25 @@ def test_the_issue_cases_are_fixed(tables: data.Tables) -> None:
     assert rows("deepseek-r1", "gpqa-diamond", 0.81).height == 0
     assert rows("gemini-1.5-pro-002", "mmlu", 0.869).height == 1  # not the February model's
     assert rows("gemini-2.5-pro-2025-06", "gpqa-diamond", 0.864).height == 1  # GA, not the March preview
-    llama = j.filter((pl.col("model_id") == "llama-3.1-70b") & (pl.col("source_kind") == "lab") & (pl.col("benchmark_id") == "mmlu"))
-    assert {(r["setting"], r["score"]) for r in llama.iter_rows(named=True)} >= {("5-shot", 0.836), ("0-shot CoT", 0.86)}
-    claude = j.filter(pl.col("model_id").is_in(["claude-2", "claude-1.3"]) & (pl.col("benchmark_id") == "mmlu")
-                      & (pl.col("setting") == "5-shot") & (pl.col("source_kind") == "lab"))
+    llama = j.filter(
+        (pl.col("model_id") == "llama-3.1-70b") & (pl.col("source_kind") == "lab") & (pl.col("benchmark_id") == "mmlu")
+    )
+    assert {(r["setting"], r["score"]) for r in llama.iter_rows(named=True)} >= {
+        ("5-shot", 0.836),
+        ("0-shot CoT", 0.86),
+    }
+    claude = j.filter(
+        pl.col("model_id").is_in(["claude-2", "claude-1.3"])
+        & (pl.col("benchmark_id") == "mmlu")
+        & (pl.col("setting") == "5-shot")
+        & (pl.col("source_kind") == "lab")
+    )
     assert claude.height == 0  # the mislabelled 5-shot CoT duplicates are gone
-    swe = j.filter((pl.col("source_kind") == "lab") & pl.col("source_name").str.starts_with("Introducing OpenAI o3")
-                   & (pl.col("benchmark_id") == "swe-bench-verified"))
+    swe = j.filter(
+        (pl.col("source_kind") == "lab")
+        & pl.col("source_name").str.starts_with("Introducing OpenAI o3")
+        & (pl.col("benchmark_id") == "swe-bench-verified")
+    )
     assert swe.height > 0 and swe["setting"].str.contains("477 of 500").all()
 
 
@@ -97,6 +114,7 @@ def test_every_lab_row_says_how_it_was_checked(tables: data.Tables) -> None:
 
 def test_freshness_names_the_newest_score_and_estimate(tables: data.Tables) -> None:
     import datetime as dt
+
     with Store(tables) as s:
         f = s.freshness(dt.date(2026, 6, 30))
     assert f["newest_score"] >= dt.date(2026, 6, 1)

@@ -16,15 +16,34 @@ from pathlib import Path
 
 import pytest
 
-from tracker.data import tables as data
-from tracker.ingest import writer
 from tracker.cli.main import main
+from tracker.data import tables as data
 from tracker.errors import ConflictError, DataError
+from tracker.ingest import writer
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKED = "2026-01-01: read in stored copy of https://example.org/added"  # lab rows say how they were checked
-SCORE = ["score", "--model", "m22", "--bench", "toy", "--score", "0.35", "--setting", "3-shot", "--source-kind", "lab",
-         "--source-name", "Added report", "--url", "https://example.org/added", "--date", "2021-01-01", "--checked", CHECKED]
+SCORE = [
+    "score",
+    "--model",
+    "m22",
+    "--bench",
+    "toy",
+    "--score",
+    "0.35",
+    "--setting",
+    "3-shot",
+    "--source-kind",
+    "lab",
+    "--source-name",
+    "Added report",
+    "--url",
+    "https://example.org/added",
+    "--date",
+    "2021-01-01",
+    "--checked",
+    CHECKED,
+]
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -59,15 +78,40 @@ def test_dry_run_writes_nothing(tiny: Path, capsys) -> None:
 
 def test_add_model_then_its_score_from_files(tiny: Path, tmp_path: Path, capsys) -> None:
     models = tmp_path / "models.csv"
-    models.write_text("id,name,organization,release_date,release_source_url,compute_flop,confidence,compute_source\n"
-                      "m26,M26,TestOrg,2024-09-01,https://example.org/m26,3e26,likely,Test estimate\n")
+    models.write_text(
+        "id,name,organization,release_date,release_source_url,compute_flop,confidence,compute_source\n"
+        "m26,M26,TestOrg,2024-09-01,https://example.org/m26,3e26,likely,Test estimate\n"
+    )
     code, out, err = run(capsys, "add", "model", "--from-file", str(models), "--data", str(tiny))
     assert code == 0, err
     lines = (tiny / "models.csv").read_text().splitlines()
-    assert lines.index(next(ln for ln in lines if ln.startswith("m26,"))) == lines.index(next(ln for ln in lines if ln.startswith("m25,"))) + 1
-    code, _, err = run(capsys, "add", "score", "--model", "m26", "--bench", "toy", "--score", "0.93", "--setting", "5-shot",
-                       "--source-kind", "lab", "--source-name", "M26 report", "--url", "https://example.org/m26r", "--data", str(tiny),
-                       "--checked", CHECKED)
+    assert (
+        lines.index(next(ln for ln in lines if ln.startswith("m26,")))
+        == lines.index(next(ln for ln in lines if ln.startswith("m25,"))) + 1
+    )
+    code, _, err = run(
+        capsys,
+        "add",
+        "score",
+        "--model",
+        "m26",
+        "--bench",
+        "toy",
+        "--score",
+        "0.93",
+        "--setting",
+        "5-shot",
+        "--source-kind",
+        "lab",
+        "--source-name",
+        "M26 report",
+        "--url",
+        "https://example.org/m26r",
+        "--data",
+        str(tiny),
+        "--checked",
+        CHECKED,
+    )
     assert code == 0, err
     assert data.load(tiny).scores.filter(data.pl.col("model_id") == "m26")["score"].item() == 0.93
 
@@ -80,8 +124,17 @@ def test_add_model_then_its_score_from_files(tiny: Path, tmp_path: Path, capsys)
         ({"--url": ""}, 2, "option --source-url: is empty but required"),
         ({"--date": "2999-01-01"}, 2, "option --date-reported: 2999-01-01 is in the future"),
         ({"--source-kind": "blog"}, 2, "option --source-kind: 'blog' is not one of lab, independent"),
-        ({"--model": "m20", "--setting": "5-shot", "--source-name": "Toy report", "--url": "https://example.org/report",
-          "--date": ""}, 1, "already exists at"),
+        (
+            {
+                "--model": "m20",
+                "--setting": "5-shot",
+                "--source-name": "Toy report",
+                "--url": "https://example.org/report",
+                "--date": "",
+            },
+            1,
+            "already exists at",
+        ),
     ],
 )
 def test_bad_option_is_refused_with_one_line(tiny: Path, capsys, change: dict, code: int, needle: str) -> None:
@@ -96,20 +149,47 @@ def test_bad_option_is_refused_with_one_line(tiny: Path, capsys, change: dict, c
 
 
 def test_add_alias_and_usage_errors(tiny: Path, capsys) -> None:
-    code, out, err = run(capsys, "add", "alias", "--source", "epoch-version", "--external-id", "m21_high", "--model", "m21",
-                         "--effort", "high", "--reason", "test", "--data", str(tiny))
+    code, out, err = run(
+        capsys,
+        "add",
+        "alias",
+        "--source",
+        "epoch-version",
+        "--external-id",
+        "m21_high",
+        "--model",
+        "m21",
+        "--effort",
+        "high",
+        "--reason",
+        "test",
+        "--data",
+        str(tiny),
+    )
     assert code == 0, err
     assert "epoch-version,m21_high,m21,high,test" in (tiny / "model_aliases.csv").read_text()
     code, _, err = run(capsys, "add", "score", "--data", str(tiny))
     assert code == 2 and "nothing to add" in err
-    code, _, err = run(capsys, "add", "score", "--from-file", str(tiny / "scores.csv"), "--score", "0.5", "--data", str(tiny))
+    code, _, err = run(
+        capsys, "add", "score", "--from-file", str(tiny / "scores.csv"), "--score", "0.5", "--data", str(tiny)
+    )
     assert code == 2 and "either --from-file or field options" in err
 
 
 def test_library_reports_conflicts_and_rules(tiny: Path) -> None:
     res = data.load_package(tiny).resources["scores"]
-    row = writer.option_row(res, {"model_id": "m20", "benchmark_id": "toy", "score": "0.26", "setting": "5-shot",
-                                  "source_kind": "lab", "source_name": "Toy report", "source_url": "https://example.org/report"})
+    row = writer.option_row(
+        res,
+        {
+            "model_id": "m20",
+            "benchmark_id": "toy",
+            "score": "0.26",
+            "setting": "5-shot",
+            "source_kind": "lab",
+            "source_name": "Toy report",
+            "source_url": "https://example.org/report",
+        },
+    )
     with pytest.raises(ConflictError, match="already exists at .*scores.csv:2"):
         writer.add_rows(tiny, "scores", row)
     with pytest.raises(DataError, match="option --model-id: is empty but required"):
@@ -141,10 +221,12 @@ def _scratch(tmp_path: Path, name: str) -> Path:
 
 def _batch(tmp_path: Path) -> Path:
     p = tmp_path / "batch.csv"
-    p.write_text("model_id,benchmark_id,score,setting,source_kind,source_name,source_url,date_reported\n"
-                 "gpt-4,mmlu,0.871,5-shot,independent,Crash test,https://example.org/crash,2024-09-01\n"
-                 "gpt-4,gpqa-diamond,0.39,pass@1,independent,Crash test,https://example.org/crash,2024-09-01\n"
-                 "gpt-4,swe-bench-verified,0.2,bash-only mini-swe-agent,independent,Crash test,https://example.org/crash,2024-09-01\n")
+    p.write_text(
+        "model_id,benchmark_id,score,setting,source_kind,source_name,source_url,date_reported\n"
+        "gpt-4,mmlu,0.871,5-shot,independent,Crash test,https://example.org/crash,2024-09-01\n"
+        "gpt-4,gpqa-diamond,0.39,pass@1,independent,Crash test,https://example.org/crash,2024-09-01\n"
+        "gpt-4,swe-bench-verified,0.2,bash-only mini-swe-agent,independent,Crash test,https://example.org/crash,2024-09-01\n"
+    )
     return p
 
 
@@ -165,8 +247,11 @@ def _kill_many(tmp_path: Path, n: int, seed: int) -> tuple[int, int]:
     for _ in range(n):
         for n_ in names:
             (work / n_).write_bytes(old[n_])
-        proc = subprocess.Popen(_cli("add", "score", "--from-file", str(batch), "--data", str(work)),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            _cli("add", "score", "--from-file", str(batch), "--data", str(work)),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         # most of a run is start-up; aim most kills at the end, where the write happens
         time.sleep(rng.uniform(0.0, 1.1) * duration if rng.random() < 0.3 else rng.uniform(0.6, 1.1) * duration)
         proc.send_signal(signal.SIGKILL)
@@ -180,7 +265,9 @@ def _kill_many(tmp_path: Path, n: int, seed: int) -> tuple[int, int]:
     # a later write cleans up whatever a killed writer left
     for n_ in names:
         (work / n_).write_bytes(old[n_])
-    subprocess.run(_cli("add", "score", "--from-file", str(batch), "--data", str(work)), check=True, capture_output=True)
+    subprocess.run(
+        _cli("add", "score", "--from-file", str(batch), "--data", str(work)), check=True, capture_output=True
+    )
     assert (work / "scores.csv").read_bytes() == new["scores.csv"]
     assert not list(work.glob(".*.tmp"))
     return outcomes["old"], outcomes["new"]
@@ -202,12 +289,54 @@ def test_concurrent_adds_each_land_once(tmp_path: Path) -> None:
     settings = [f"concurrency-{i}" for i in range(6)]
     procs = []
     for s in settings:
-        argv = ["add", "score", "--model", "gpt-4", "--bench", "mmlu", "--score", "0.8", "--setting", s, "--source-kind", "lab",
-                "--source-name", "Concurrency test", "--url", "https://example.org/c", "--data", str(work), "--checked", CHECKED, "--new-setting"]
+        argv = [
+            "add",
+            "score",
+            "--model",
+            "gpt-4",
+            "--bench",
+            "mmlu",
+            "--score",
+            "0.8",
+            "--setting",
+            s,
+            "--source-kind",
+            "lab",
+            "--source-name",
+            "Concurrency test",
+            "--url",
+            "https://example.org/c",
+            "--data",
+            str(work),
+            "--checked",
+            CHECKED,
+            "--new-setting",
+        ]
         procs.append(subprocess.Popen(_cli(*argv), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     # two writers racing to add the same row: exactly one wins, the other is refused (exit 1)
-    dup = ["add", "score", "--model", "gpt-4", "--bench", "mmlu", "--score", "0.8", "--setting", "same-row", "--source-kind",
-           "lab", "--source-name", "Concurrency test", "--url", "https://example.org/c", "--data", str(work), "--checked", CHECKED, "--new-setting"]
+    dup = [
+        "add",
+        "score",
+        "--model",
+        "gpt-4",
+        "--bench",
+        "mmlu",
+        "--score",
+        "0.8",
+        "--setting",
+        "same-row",
+        "--source-kind",
+        "lab",
+        "--source-name",
+        "Concurrency test",
+        "--url",
+        "https://example.org/c",
+        "--data",
+        str(work),
+        "--checked",
+        CHECKED,
+        "--new-setting",
+    ]
     procs += [subprocess.Popen(_cli(*dup), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     codes = [p.wait(timeout=120) for p in procs]
     errs = [p.stderr.read() for p in procs]

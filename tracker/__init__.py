@@ -15,9 +15,29 @@ import types
 from tracker._version import __version__
 
 __all__ = [
-    "__version__", "add", "backtest", "backtest_chart", "benchmark", "benchmarks", "chart", "data_dir", "forecast",
-    "import_file", "init_data", "ledger", "ledger_dir", "list_table", "load", "open_store", "parse_date", "save_chart",
-    "save_forecast", "settings", "sql", "validate", "Forecast",
+    "__version__",
+    "add",
+    "backtest",
+    "backtest_chart",
+    "benchmark",
+    "benchmarks",
+    "chart",
+    "data_dir",
+    "forecast",
+    "import_file",
+    "init_data",
+    "ledger",
+    "ledger_dir",
+    "list_table",
+    "load",
+    "open_store",
+    "parse_date",
+    "save_chart",
+    "save_forecast",
+    "settings",
+    "sql",
+    "validate",
+    "Forecast",
 ]
 
 

@@ -21,8 +21,7 @@ from typing import Any
 
 import polars as pl
 
-from tracker.data import listing
-from tracker.data import location
+from tracker.data import listing, location
 from tracker.data import settings as settingsmod
 from tracker.data import tables as tablesmod
 from tracker.data.catalog import SOURCES, Benchmark, resolve_benchmark
@@ -34,12 +33,11 @@ from tracker.fit.resample import DEFAULT_SEED
 from tracker.forecast import backtest as backtestmod
 from tracker.forecast import ledger as ledgermod
 from tracker.forecast import methods as methodsmod
-from tracker.forecast.forecast import year_dates
-from tracker.render import report as reportmod
-from tracker.forecast.forecast import DEFAULT_BOOT, DEFAULT_METHOD, DEFAULT_TREND_SINCE, MAX_BOOT, MIN_BOOT
+from tracker.forecast.forecast import DEFAULT_BOOT, DEFAULT_METHOD, DEFAULT_TREND_SINCE, MAX_BOOT, MIN_BOOT, year_dates
 from tracker.forecast.forecast import Forecast as _Forecast
 from tracker.forecast.forecast import forecast as _forecast
 from tracker.ingest import importing, writer
+from tracker.render import report as reportmod
 
 METHODS = methodsmod.METHODS
 BASELINES = methodsmod.BASELINES
@@ -50,11 +48,41 @@ IMPORT_KINDS = importing.KINDS
 ADD_TABLES = {"score": "scores", "model": "models", "alias": "model_aliases"}
 
 __all__ = [
-    "BASELINES", "DEFAULT_BOOT", "DEFAULT_METHOD", "DEFAULT_SEED", "DEFAULT_TREND_SINCE", "MAX_BOOT", "METHODS",
-    "SOURCES", "Benchmark", "Forecast", "Store", "add", "backtest", "backtest_chart", "benchmark", "benchmarks",
-    "chart", "check_chart_path", "check_output", "data_dir", "forecast", "import_file", "import_report_text",
-    "init_data", "ledger", "ledger_dir", "list_table", "load", "open_store", "parse_date", "save_chart", "save_forecast",
-    "settings", "sql", "validate",
+    "BASELINES",
+    "DEFAULT_BOOT",
+    "DEFAULT_METHOD",
+    "DEFAULT_SEED",
+    "DEFAULT_TREND_SINCE",
+    "MAX_BOOT",
+    "METHODS",
+    "SOURCES",
+    "Benchmark",
+    "Forecast",
+    "Store",
+    "add",
+    "backtest",
+    "backtest_chart",
+    "benchmark",
+    "benchmarks",
+    "chart",
+    "check_chart_path",
+    "check_output",
+    "data_dir",
+    "forecast",
+    "import_file",
+    "import_report_text",
+    "init_data",
+    "ledger",
+    "ledger_dir",
+    "list_table",
+    "load",
+    "open_store",
+    "parse_date",
+    "save_chart",
+    "save_forecast",
+    "settings",
+    "sql",
+    "validate",
 ]
 
 
@@ -80,8 +108,10 @@ class Forecast(_Forecast):
         else:
             state = "never reached in most resamples"
         end = self.data_end or self.as_of
-        return (f"<Forecast {self.benchmark.name} >= {self.target:g} by {self.method}: {state}; "
-                f"{self.data.n_fit} models, data to {end}>")
+        return (
+            f"<Forecast {self.benchmark.name} >= {self.target:g} by {self.method}: {state}; "
+            f"{self.data.n_fit} models, data to {end}>"
+        )
 
     __str__ = __repr__
 
@@ -239,14 +269,28 @@ def forecast(
     if settings:
         settings = settingsmod.check_patterns(tables, b, settings)
     with Store(tables) as store:
-        return Forecast.wrap(_forecast(
-            store, b, target, as_of=as_of_d, source=source,
-            settings=settings, include_imputed=include_imputed, ceiling=ceiling, n_boot=n_boot, seed=seed,
-            trend_since=since, compute_noise=compute_noise, method=method,
-        ))
+        return Forecast.wrap(
+            _forecast(
+                store,
+                b,
+                target,
+                as_of=as_of_d,
+                source=source,
+                settings=settings,
+                include_imputed=include_imputed,
+                ceiling=ceiling,
+                n_boot=n_boot,
+                seed=seed,
+                trend_since=since,
+                compute_noise=compute_noise,
+                method=method,
+            )
+        )
 
 
-def sql(query: str, data: str | Path | None = None, db: str | Path | None = None, *, force: bool = False) -> pl.DataFrame:
+def sql(
+    query: str, data: str | Path | None = None, db: str | Path | None = None, *, force: bool = False
+) -> pl.DataFrame:
     """Run one read-only SQL statement over the tables and views (``tracker sql``).
 
     Read-only is enforced by DuckDB: the statement is parsed and only a
@@ -320,8 +364,16 @@ def backtest(
     with Store(tables) as store:
         if grid not in backtestmod.GRIDS_BY_NAME:
             raise UsageError(f"unknown grid {grid!r}; use one of: {', '.join(backtestmod.GRIDS_BY_NAME)}")
-        return backtestmod.run(store, bs, as_of=dates, methods=tuple(methods) if methods else METHODS + BASELINES,
-                               grid=backtestmod.GRIDS_BY_NAME[grid], n_boot=n_boot, seed=seed, progress=progress)
+        return backtestmod.run(
+            store,
+            bs,
+            as_of=dates,
+            methods=tuple(methods) if methods else METHODS + BASELINES,
+            grid=backtestmod.GRIDS_BY_NAME[grid],
+            n_boot=n_boot,
+            seed=seed,
+            progress=progress,
+        )
 
 
 def ledger(folder: str | Path | None = None, *, data: str | Path | None = None) -> list[ledgermod.Scored]:
@@ -332,8 +384,9 @@ def ledger(folder: str | Path | None = None, *, data: str | Path | None = None) 
     return ledgermod.score(folder, data=data)
 
 
-def save_forecast(fc: Forecast, inputs: dict, *, folder: str | Path | None = None,
-                  data: str | Path | None = None) -> list[Path]:
+def save_forecast(
+    fc: Forecast, inputs: dict, *, folder: str | Path | None = None, data: str | Path | None = None
+) -> list[Path]:
     """Write ``fc`` to the ledger (write-once, signed JSON) and its fit chart as SVG beside it.
 
     Returns the paths written. A chart that cannot be drawn never loses the
@@ -384,15 +437,22 @@ def _guard_output(path: str | Path, data: str | Path | None, *, what: str = "out
         target = p.resolve()
     except (OSError, RuntimeError):
         raise UsageError(f"{what} {path}: cannot resolve the path") from None
-    guarded = [location.find(data).path, location.ledger(None, data).path, location.SHIPPED_DATA, location.SHIPPED_LEDGER]
+    guarded = [
+        location.find(data).path,
+        location.ledger(None, data).path,
+        location.SHIPPED_DATA,
+        location.SHIPPED_LEDGER,
+    ]
     for folder in guarded:
         try:
             root = folder.resolve()
         except (OSError, RuntimeError):
             continue
         if target == root or root in target.parents:
-            raise UsageError(f"{what} {path} is inside {folder}, which holds the data or the saved forecasts; "
-                             "write outputs elsewhere")
+            raise UsageError(
+                f"{what} {path} is inside {folder}, which holds the data or the saved forecasts; "
+                "write outputs elsewhere"
+            )
     return p
 
 
@@ -437,8 +497,15 @@ def on_lock_wait(callback) -> None:
     writer.on_wait = callback
 
 
-def add(what: str, values: dict[str, str] | None = None, *, from_file: str | Path | None = None,
-        data: str | Path | None = None, dry_run: bool = False, new_setting: bool = False) -> writer.Result:
+def add(
+    what: str,
+    values: dict[str, str] | None = None,
+    *,
+    from_file: str | Path | None = None,
+    data: str | Path | None = None,
+    dry_run: bool = False,
+    new_setting: bool = False,
+) -> writer.Result:
     """Add rows (``what``: score, model or alias) from field values or a CSV batch, validated and atomic.
 
     A benchmark may be named by alias (``benchmark_id="gpqa"``); a setting the
@@ -456,8 +523,10 @@ def add(what: str, values: dict[str, str] | None = None, *, from_file: str | Pat
     given = {k: v for k, v in (values or {}).items() if v is not None}
     if from_file:
         if given:
-            raise UsageError("give either --from-file or field options, not both "
-                             f"(got {', '.join('--' + c.replace('_', '-') for c in given)})")
+            raise UsageError(
+                "give either --from-file or field options, not both "
+                f"(got {', '.join('--' + c.replace('_', '-') for c in given)})"
+            )
         try:
             raw = Path(from_file).read_bytes()
         except OSError as exc:
@@ -465,7 +534,9 @@ def add(what: str, values: dict[str, str] | None = None, *, from_file: str | Pat
         rows = writer.check_batch(str(from_file), raw, res)
     else:
         if not given:
-            raise UsageError(f"nothing to add: give the fields as options (see 'tracker add {what} --help') or --from-file")
+            raise UsageError(
+                f"nothing to add: give the fields as options (see 'tracker add {what} --help') or --from-file"
+            )
         rows = writer.option_row(res, given)
     if table != "scores":
         return writer.add_rows(root, table, rows, dry_run=dry_run)
@@ -473,8 +544,9 @@ def add(what: str, values: dict[str, str] | None = None, *, from_file: str | Pat
     tables = load(root)
     checked, vocab, warnings = [], {}, []
     for r in rows:
-        values, vrow, warning = settingsmod.check_score(tables, r.values, new_setting=new_setting,
-                                                        where=r.origin.locate("setting"))
+        values, vrow, warning = settingsmod.check_score(
+            tables, r.values, new_setting=new_setting, where=r.origin.locate("setting")
+        )
         checked.append(writer.Row(values, r.origin))
         if vrow is not None and (vrow["benchmark_id"], vrow["setting"]) not in vocab:
             vocab[(vrow["benchmark_id"], vrow["setting"])] = writer.Row(vrow, r.origin)
@@ -497,12 +569,16 @@ def add_text(table: str, added: list[dict[str, str]], *, dry_run: bool, data: st
     path = load_package(_root(data)).resources[table].path
     lines = writer.preview_lines(table, added)
     verb = "would add" if dry_run else "added"
-    lines.append(f"{verb} {len(added)} row{'s' if len(added) != 1 else ''} to {path}"
-                 + (" (dry run: nothing written)" if dry_run else ""))
+    lines.append(
+        f"{verb} {len(added)} row{'s' if len(added) != 1 else ''} to {path}"
+        + (" (dry run: nothing written)" if dry_run else "")
+    )
     return "\n".join(lines)
 
 
-def import_file(kind: str, file: str | Path, *, data: str | Path | None = None, **options: Any) -> importing.ImportReport:
+def import_file(
+    kind: str, file: str | Path, *, data: str | Path | None = None, **options: Any
+) -> importing.ImportReport:
     """Merge a published file into the data (``tracker import``): new rows added, changes reported.
 
     >>> tracker.import_file("epoch-mmlu", "mmlu.csv", data="my-tracker/datasets", dry_run=True)  # doctest: +SKIP

@@ -12,15 +12,23 @@ import json
 import sys
 
 from tracker import api
-from tracker.errors import plural
 from tracker.cli.options import ADD_FIELDS, ADD_TABLES
+from tracker.errors import plural
 from tracker.render import text
 
 
-
 def cmd_list(a) -> int:
-    df = api.list_table(a.what, data=a.data, bench=a.bench, model=a.model, org=a.org, setting=a.setting,
-                        source=a.source, with_compute=a.with_compute, limit=a.limit)
+    df = api.list_table(
+        a.what,
+        data=a.data,
+        bench=a.bench,
+        model=a.model,
+        org=a.org,
+        setting=a.setting,
+        source=a.source,
+        with_compute=a.with_compute,
+        limit=a.limit,
+    )
     sys.stdout.write(text.frame(df, a.format))
     return 0
 
@@ -31,8 +39,11 @@ def cmd_validate(a) -> int:
         print(json.dumps({"ok": report.ok, "errors": report.errors, "warnings": report.warnings}, indent=1))
     else:
         print(text.validation(report))
-        print(f"{'OK' if report.ok else 'FAILED'}: {plural(len(report.errors), 'error')}, {plural(len(report.warnings), 'warning')}",
-              file=sys.stderr)
+        print(
+            f"{'OK' if report.ok else 'FAILED'}: {plural(len(report.errors), 'error')}, "
+            f"{plural(len(report.warnings), 'warning')}",
+            file=sys.stderr,
+        )
     return 0 if report.ok else 1
 
 
@@ -47,14 +58,26 @@ def cmd_data(a) -> int:
         if a.json:
             print(json.dumps({"datasets": str(data), "forecasts": str(ledger)}, indent=1))
         else:
-            print(f"created {data} (the data) and {ledger} (the saved forecasts)\n"
-                  f"use them: cd {a.dir} && tracker validate   (or pass --data {data})")
+            print(
+                f"created {data} (the data) and {ledger} (the saved forecasts)\n"
+                f"use them: cd {a.dir} && tracker validate   (or pass --data {data})"
+            )
         return 0
     loc = api.data_dir(a.data)
     led = api.ledger_dir(a.data)
     if a.json:
-        print(json.dumps({"datasets": str(loc.path), "origin": loc.origin, "read_only": loc.read_only,
-                          "forecasts": str(led.path), "forecasts_read_only": led.read_only}, indent=1))
+        print(
+            json.dumps(
+                {
+                    "datasets": str(loc.path),
+                    "origin": loc.origin,
+                    "read_only": loc.read_only,
+                    "forecasts": str(led.path),
+                    "forecasts_read_only": led.read_only,
+                },
+                indent=1,
+            )
+        )
     else:
         ro = " (read only: make a working copy with tracker data init DIR)" if loc.read_only else ""
         print(f"data: {loc.path}  [found by {loc.origin}]{ro}\nforecasts: {led.path}")
@@ -69,12 +92,28 @@ def cmd_add(a) -> int:
     _say_waiting()
     table = ADD_TABLES[a.what]
     given = {col: getattr(a, f"f_{col}") for col, *_ in ADD_FIELDS[table] if getattr(a, f"f_{col}") is not None}
-    result = api.add(a.what, given, from_file=a.from_file, data=a.data, dry_run=a.dry_run,
-                     new_setting=getattr(a, "new_setting", False))
+    result = api.add(
+        a.what,
+        given,
+        from_file=a.from_file,
+        data=a.data,
+        dry_run=a.dry_run,
+        new_setting=getattr(a, "new_setting", False),
+    )
     added = result.added.get(table, [])
     if a.json:
-        print(json.dumps({"table": table, "added": added, "dry_run": a.dry_run,
-                          "written": [str(p) for p in result.written], "warnings": result.warnings}, indent=1))
+        print(
+            json.dumps(
+                {
+                    "table": table,
+                    "added": added,
+                    "dry_run": a.dry_run,
+                    "written": [str(p) for p in result.written],
+                    "warnings": result.warnings,
+                },
+                indent=1,
+            )
+        )
         return 0
     print(api.add_text(table, added, dry_run=a.dry_run, data=a.data))
     for w in result.warnings:
@@ -84,8 +123,15 @@ def cmd_add(a) -> int:
 
 def cmd_import(a) -> int:
     _say_waiting()
-    report = api.import_file(a.kind, a.file, data=a.data, model_versions=getattr(a, "model_versions", None),
-                             vintage=getattr(a, "vintage", None), update=a.update, dry_run=a.dry_run,
-                             add_new=getattr(a, "add_new", None))
+    report = api.import_file(
+        a.kind,
+        a.file,
+        data=a.data,
+        model_versions=getattr(a, "model_versions", None),
+        vintage=getattr(a, "vintage", None),
+        update=a.update,
+        dry_run=a.dry_run,
+        add_new=getattr(a, "add_new", None),
+    )
     print(json.dumps(report.to_dict(), indent=1) if a.json else api.import_report_text(report, limit=a.limit))
     return 1 if report.pending else 0

@@ -23,8 +23,16 @@ def cmd_backtest(a) -> int:
     for out in (a.chart, a.calibration_chart):
         if out:
             api.check_chart_path(out)
-    bt = api.backtest(a.bench, data=a.data, as_of=a.as_of, methods=a.method, n_boot=a.boot, seed=a.seed, grid=a.grid,
-                      progress=_progress if sys.stderr.isatty() and not a.json else None)
+    bt = api.backtest(
+        a.bench,
+        data=a.data,
+        as_of=a.as_of,
+        methods=a.method,
+        n_boot=a.boot,
+        seed=a.seed,
+        grid=a.grid,
+        progress=_progress if sys.stderr.isatty() and not a.json else None,
+    )
     print(json.dumps(bt.to_dict(), indent=1) if a.json else text.backtest_text(bt))
     if a.chart:
         path = api.save_chart(api.backtest_chart(bt), a.chart)

@@ -9,8 +9,11 @@ import argparse
 
 from tracker import api
 
+
 def data_opt(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data", metavar="DIR", help="datasets folder (default: $TRACKER_DATA, ./datasets, or the repository's)")
+    p.add_argument(
+        "--data", metavar="DIR", help="datasets folder (default: $TRACKER_DATA, ./datasets, or the repository's)"
+    )
 
 
 def json_opt(p: argparse.ArgumentParser, what: str) -> None:
@@ -18,23 +21,39 @@ def json_opt(p: argparse.ArgumentParser, what: str) -> None:
 
 
 def bench_opt(p: argparse.ArgumentParser, required: bool = True) -> None:
-    p.add_argument("--bench", "-b", required=required,
-                   help="benchmark id or alias: mmlu, gpqa, swe-bench, fm (see tracker list benchmarks)")
+    p.add_argument(
+        "--bench",
+        "-b",
+        required=required,
+        help="benchmark id or alias: mmlu, gpqa, swe-bench, fm (see tracker list benchmarks)",
+    )
 
 
 def boot_opts(p: argparse.ArgumentParser, default_boot: int) -> None:
     p.add_argument("--boot", type=int, default=None, metavar="B", help=f"bootstrap resamples (default {default_boot})")
-    p.add_argument("--seed", type=int, default=None,
-                   help=f"bootstrap seed (default {api.DEFAULT_SEED}): same seed, same output")
+    p.add_argument(
+        "--seed", type=int, default=None, help=f"bootstrap seed (default {api.DEFAULT_SEED}): same seed, same output"
+    )
 
 
 def selection_opts(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--as-of", metavar="DATE", help="use only models released and scores known on or before DATE (YYYY-MM-DD)")
-    p.add_argument("--source", choices=api.SOURCES, help="which source kind to fit (default: the benchmark's, from data)")
-    p.add_argument("--setting", action="append", metavar="PATTERN",
-                   help="setting preference, repeatable, most preferred first (default: the benchmark's)")
-    p.add_argument("--include-imputed", action="store_true",
-                   help="also fit models whose compute Epoch AI imputed from benchmark scores")
+    p.add_argument(
+        "--as-of", metavar="DATE", help="use only models released and scores known on or before DATE (YYYY-MM-DD)"
+    )
+    p.add_argument(
+        "--source", choices=api.SOURCES, help="which source kind to fit (default: the benchmark's, from data)"
+    )
+    p.add_argument(
+        "--setting",
+        action="append",
+        metavar="PATTERN",
+        help="setting preference, repeatable, most preferred first (default: the benchmark's)",
+    )
+    p.add_argument(
+        "--include-imputed",
+        action="store_true",
+        help="also fit models whose compute Epoch AI imputed from benchmark scores",
+    )
 
 
 def chart_opts(p: argparse.ArgumentParser) -> None:
@@ -63,13 +82,23 @@ ADD_FIELDS = {
         ("source_name", None, "TEXT", "who reported it"),
         ("source_url", "--url", "URL", "where the number can be checked (required)"),
         ("date_reported", "--date", "YYYY-MM-DD", "when the score was published"),
-        ("checked", None, "TEXT", "required for lab rows: 'YYYY-MM-DD: read in stored copy of <url>' or 'unverified: <why>'"),
+        (
+            "checked",
+            None,
+            "TEXT",
+            "required for lab rows: 'YYYY-MM-DD: read in stored copy of <url>' or 'unverified: <why>'",
+        ),
         ("notes", None, "TEXT", "anything a reader should know"),
     ],
     "models": [
         ("id", None, "SLUG", "stable id: lowercase letters, digits, '.', '-', '_'"),
         ("name", None, "TEXT", "display name"),
-        ("family", None, "ID", "id of the line's first release, for a later version or a preview (default: the model's own id)"),
+        (
+            "family",
+            None,
+            "ID",
+            "id of the line's first release, for a later version or a preview (default: the model's own id)",
+        ),
         ("organization", "--org", "TEXT", "developer(s), comma-separated"),
         ("release_date", "--date", "YYYY-MM-DD", "this version's public release (a preview: its announcement)"),
         ("release_source_url", "--url", "URL", "where the release date comes from"),
@@ -78,7 +107,12 @@ ADD_FIELDS = {
         ("compute_low", None, "FLOP", "lower bound of the estimate"),
         ("compute_high", None, "FLOP", "upper bound of the estimate"),
         ("confidence", None, "LEVEL", "confident, likely or speculative"),
-        ("estimation_method", None, "TEXT", "operation counting; hardware; benchmarks; third-party estimation; reported"),
+        (
+            "estimation_method",
+            None,
+            "TEXT",
+            "operation counting; hardware; benchmarks; third-party estimation; reported",
+        ),
         ("compute_source", None, "TEXT", "who estimated the compute (required with --compute)"),
         ("compute_source_url", None, "URL", "URL of the compute estimate"),
         ("parameters", None, "N", "parameter count"),
@@ -98,10 +132,11 @@ ADD_FIELDS = {
 ADD_TABLES = {"score": "scores", "model": "models", "alias": "model_aliases"}
 ADD_EXAMPLES = {
     "score": "tracker add score --model gpt-4o --bench mmlu --score 0.887 --setting 5-shot --source-kind lab \\\n"
-             "    --source-name 'OpenAI, Hello GPT-4o' --url https://openai.com/index/hello-gpt-4o/ --date 2024-05-13\n"
-             "tracker add score --from-file new_scores.csv --dry-run",
+    "    --source-name 'OpenAI, Hello GPT-4o' --url https://openai.com/index/hello-gpt-4o/ --date 2024-05-13\n"
+    "tracker add score --from-file new_scores.csv --dry-run",
     "model": "tracker add model --id acme-1 --name 'Acme 1' --org Acme --date 2026-05-01 --url https://acme.example/acme-1\n"
-             "tracker add model --from-file new_models.csv",
-    "alias": "tracker add alias --source epoch-version --external-id acme-1-2026-05-01_high --model acme-1 --effort high \\\n"
-             "    --reason 'Epoch AI version id of Acme 1'",
+    "tracker add model --from-file new_models.csv",
+    "alias": "tracker add alias --source epoch-version --external-id acme-1-2026-05-01_high --model acme-1 "
+    "--effort high \\\n"
+    "    --reason 'Epoch AI version id of Acme 1'",
 }

@@ -46,8 +46,15 @@ def benchmarks(tables: Tables) -> list[Benchmark]:
     """Every benchmark of the data, in file order."""
     return [
         Benchmark(
-            id=r["id"], name=r["name"], variant=r["variant"], floor=r["floor"], ceiling=r["ceiling"],
-            items=r["items"], settings=_split(r["settings"]), default_source=r["default_source"], url=r["url"],
+            id=r["id"],
+            name=r["name"],
+            variant=r["variant"],
+            floor=r["floor"],
+            ceiling=r["ceiling"],
+            items=r["items"],
+            settings=_split(r["settings"]),
+            default_source=r["default_source"],
+            url=r["url"],
             aliases=_split(r["aliases"], lower=True),
         )
         for r in tables.benchmarks.iter_rows(named=True)

@@ -10,8 +10,26 @@ from tracker.data.tables import Tables
 from tracker.errors import UsageError
 
 BENCHMARK_COLUMNS = ["id", "name", "variant", "items", "floor", "ceiling", "aliases", "settings", "default_source"]
-MODEL_COLUMNS = ["id", "name", "organization", "release_date", "compute_flop", "confidence", "estimation_method", "frontier"]
-SCORE_COLUMNS = ["benchmark_id", "model_id", "score", "setting", "effort", "source_kind", "source_name", "date_reported"]
+MODEL_COLUMNS = [
+    "id",
+    "name",
+    "organization",
+    "release_date",
+    "compute_flop",
+    "confidence",
+    "estimation_method",
+    "frontier",
+]
+SCORE_COLUMNS = [
+    "benchmark_id",
+    "model_id",
+    "score",
+    "setting",
+    "effort",
+    "source_kind",
+    "source_name",
+    "date_reported",
+]
 
 
 def table(
@@ -46,10 +64,13 @@ def table(
             df = df.filter(pl.col("setting") == setting)
         if source:
             df = df.filter(pl.col("source_kind") == source)
-        df = df.join(t.models.select(pl.col("id").alias("model_id"), "name", "organization", "compute_flop"), on="model_id", how="left")
+        df = df.join(
+            t.models.select(pl.col("id").alias("model_id"), "name", "organization", "compute_flop"),
+            on="model_id",
+            how="left",
+        )
         df = df.select([*SCORE_COLUMNS, "name", "organization", "compute_flop"])
     elif what == "settings":
-
         if model or org or with_compute or setting or source:
             raise UsageError("tracker list settings takes --bench and --limit only")
         df = settingsmod.table(t, bench)
@@ -60,8 +81,10 @@ def table(
         idcol = "id" if what != "scores" else "model_id"
         if what == "benchmarks":
             raise UsageError("--model filters models and scores, not benchmarks")
-        df = df.filter(pl.col(idcol).str.to_lowercase().str.contains(key, literal=True)
-                       | pl.col("name").str.to_lowercase().str.contains(key, literal=True))
+        df = df.filter(
+            pl.col(idcol).str.to_lowercase().str.contains(key, literal=True)
+            | pl.col("name").str.to_lowercase().str.contains(key, literal=True)
+        )
     if org:
         if what == "benchmarks":
             raise UsageError("--org filters models and scores, not benchmarks")

@@ -80,8 +80,10 @@ def find(data: str | os.PathLike | None = None) -> Location:
         return Location(found, "project")
     if (SHIPPED_DATA / DATAPACKAGE).is_file():
         return Location(SHIPPED_DATA, "shipped")
-    raise UsageError("no data found: this installation of tracker ships no datasets/ and none was given; "
-                     "pass --data DIR or set TRACKER_DATA to a tracker datasets/ folder")
+    raise UsageError(
+        "no data found: this installation of tracker ships no datasets/ and none was given; "
+        "pass --data DIR or set TRACKER_DATA to a tracker datasets/ folder"
+    )
 
 
 def writable(data: str | os.PathLike | None = None, *, action: str = "change the data") -> Path:

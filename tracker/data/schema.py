@@ -97,12 +97,16 @@ def _load(root: str, mtime_ns: int) -> Package:
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc}); check the file") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("resources"), list):
-        raise DataError(f"{path}:1: resources: missing or not a list; restore the file from the project's datapackage.json")
+        raise DataError(
+            f"{path}:1: resources: missing or not a list; restore the file from the project's datapackage.json"
+        )
     try:
         return _package(root, path, doc)
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        raise DataError(f"{path}: a resource is malformed ({type(exc).__name__}: {exc}); "
-                        "restore the file from the project's datapackage.json") from None
+        raise DataError(
+            f"{path}: a resource is malformed ({type(exc).__name__}: {exc}); "
+            "restore the file from the project's datapackage.json"
+        ) from None
 
 
 def _package(root: str, path: Path, doc: dict) -> Package:
@@ -126,7 +130,9 @@ def _package(root: str, path: Path, doc: dict) -> Package:
         )
     missing = [t for t in TABLES if t not in resources]
     if missing:
-        raise DataError(f"{path}: resources {', '.join(missing)} are missing; restore them from the project's datapackage.json")
+        raise DataError(
+            f"{path}: resources {', '.join(missing)} are missing; restore them from the project's datapackage.json"
+        )
     return Package(root=Path(root), resources=resources)
 
 

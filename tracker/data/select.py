@@ -143,17 +143,48 @@ def first_reached(rows: pl.DataFrame, target: float) -> Reached | None:
     nothing is reached before the benchmark existed.
     """
     hit = rows.filter(pl.col("score") >= target - SCORE_TOL).sort(
-        ["release_date", "known_date", "score", "model_id"], descending=[False, False, True, False])
+        ["release_date", "known_date", "score", "model_id"], descending=[False, False, True, False]
+    )
     if hit.height == 0:
         return None
     r = hit.row(0, named=True)
     published = r.get("benchmark_published")
     date = max(r["release_date"], published) if published is not None else r["release_date"]
     return Reached(
-        model_id=r["model_id"], model_name=r["model_name"], organization=r["organization"], date=date,
-        score=r["score"], setting=r["setting"] + (f" ({r['effort']})" if r["effort"] else ""),
-        source_kind=r["source_kind"], source_name=r["source_name"], source_url=r["source_url"],
+        model_id=r["model_id"],
+        model_name=r["model_name"],
+        organization=r["organization"],
+        date=date,
+        score=r["score"],
+        setting=r["setting"] + (f" ({r['effort']})" if r["effort"] else ""),
+        source_kind=r["source_kind"],
+        source_name=r["source_name"],
+        source_url=r["source_url"],
     )
+
+
+def date_max(col: pl.Series) -> dt.date:
+    """The latest date of a non-empty date column (typed: polars' ``max`` returns any scalar)."""
+    v = col.max()
+    if not isinstance(v, dt.date):
+        raise TypeError(f"expected a date column, got {col.dtype}")
+    return v
+
+
+def date_min(col: pl.Series) -> dt.date:
+    """The earliest date of a non-empty date column."""
+    v = col.min()
+    if not isinstance(v, dt.date):
+        raise TypeError(f"expected a date column, got {col.dtype}")
+    return v
+
+
+def num_max(col: pl.Series) -> float:
+    """The largest value of a non-empty numeric column, as a float."""
+    v = col.max()
+    if not isinstance(v, (int, float)):
+        raise TypeError(f"expected a numeric column, got {col.dtype}")
+    return float(v)
 
 
 def record_mask(order: Any, scores: Any) -> np.ndarray:

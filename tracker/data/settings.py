@@ -53,7 +53,9 @@ def check_patterns(tables: Tables, b: Benchmark, patterns: list[str]) -> list[st
     return out
 
 
-def check_score(tables: Tables, values: dict[str, str], *, new_setting: bool, where: str) -> tuple[dict[str, str], dict | None, str | None]:
+def check_score(
+    tables: Tables, values: dict[str, str], *, new_setting: bool, where: str
+) -> tuple[dict[str, str], dict | None, str | None]:
     """A score row with its benchmark alias resolved and its setting checked.
 
     Returns (values, a vocabulary row to add or None, a warning or None).
@@ -74,19 +76,30 @@ def check_score(tables: Tables, values: dict[str, str], *, new_setting: bool, wh
         return values, None, None
     if not new_setting:
         shown = ", ".join(vocab[:10]) + (", ..." if len(vocab) > 10 else "")
-        raise UsageError(f"{where} setting {setting!r} is not a known setting of {b.name} (known: {shown}); "
-                         f"fix a typo, or pass --new-setting to add it to the vocabulary ({_hint(b)})")
-    row = {"benchmark_id": b.id, "setting": setting, "kind": "non-standard",
-           "description": f"added with tracker add on {dt.date.today().isoformat()}: describe it, and mark it standard if comparable"}
-    warning = (f"new setting {setting!r} of {b.id} added to settings.csv as non-standard: it is not in the default "
-               f"preference ({'; '.join(b.settings)}), so forecasts use it only with --setting")
+        raise UsageError(
+            f"{where} setting {setting!r} is not a known setting of {b.name} (known: {shown}); "
+            f"fix a typo, or pass --new-setting to add it to the vocabulary ({_hint(b)})"
+        )
+    row = {
+        "benchmark_id": b.id,
+        "setting": setting,
+        "kind": "non-standard",
+        "description": f"added with tracker add on {dt.date.today().isoformat()}: describe it, "
+        "and mark it standard if comparable",
+    }
+    warning = (
+        f"new setting {setting!r} of {b.id} added to settings.csv as non-standard: it is not in the default "
+        f"preference ({'; '.join(b.settings)}), so forecasts use it only with --setting"
+    )
     return values, row, warning
 
 
 def table(tables: Tables, bench: str | None = None) -> pl.DataFrame:
     """The vocabulary with how many scores use each entry (``tracker list settings``)."""
     if tables.settings is None:
-        raise UsageError("these data have no settings vocabulary (settings.csv): make a working copy with tracker data init")
+        raise UsageError(
+            "these data have no settings vocabulary (settings.csv): make a working copy with tracker data init"
+        )
     df = tables.settings
     if bench:
         df = df.filter(pl.col("benchmark_id") == resolve_benchmark(tables, bench).id)
@@ -95,9 +108,14 @@ def table(tables: Tables, bench: str | None = None) -> pl.DataFrame:
     for b, entry in df.select("benchmark_id", "setting").iter_rows():
         sub = pairs.filter(pl.col("benchmark_id") == b)
         counts.append(sum(n for st, n in sub.select("setting", "len").iter_rows() if matches(st, entry)))
-    prefs = {r["id"]: [p.strip() for p in (r["settings"] or "").split(";") if p.strip()]
-             for r in tables.benchmarks.iter_rows(named=True)}
-    default = [any(matches(entry, p) or matches(p, entry) for p in prefs.get(b, [])) for b, entry in
-               df.select("benchmark_id", "setting").iter_rows()]
-    return df.with_columns(pl.Series("scores", counts, dtype=pl.Int64), pl.Series("in_default", default, dtype=pl.Boolean)).select(
-        "benchmark_id", "setting", "kind", "in_default", "scores", "description")
+    prefs = {
+        r["id"]: [p.strip() for p in (r["settings"] or "").split(";") if p.strip()]
+        for r in tables.benchmarks.iter_rows(named=True)
+    }
+    default = [
+        any(matches(entry, p) or matches(p, entry) for p in prefs.get(b, []))
+        for b, entry in df.select("benchmark_id", "setting").iter_rows()
+    ]
+    return df.with_columns(
+        pl.Series("scores", counts, dtype=pl.Int64), pl.Series("in_default", default, dtype=pl.Boolean)
+    ).select("benchmark_id", "setting", "kind", "in_default", "scores", "description")

@@ -30,8 +30,10 @@ from tracker.errors import ConflictError, UsageError
 READ_ONLY_STATEMENTS = ("SELECT", "EXPLAIN")
 #: Column types polars takes from DuckDB's Arrow hand-off as they are; any other
 #: (INTERVAL, UUID, TIME, BIT, UNION, MAP, ...) is shown as text.
-_ARROW_SAFE = re.compile(r"^(BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE"
-                         r"|VARCHAR|DATE|TIMESTAMP|TIMESTAMP WITH TIME ZONE|DECIMAL\(\d+,\s*\d+\))$")
+_ARROW_SAFE = re.compile(
+    r"^(BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE"
+    r"|VARCHAR|DATE|TIMESTAMP|TIMESTAMP WITH TIME ZONE|DECIMAL\(\d+,\s*\d+\))$"
+)
 SETTINGS_COLUMNS = ("benchmark_id", "setting", "kind", "description")
 
 _SQL = resources.files("tracker.data") / "sql"
@@ -106,14 +108,27 @@ class Store:
 
     # -- queries used by the library -------------------------------------------------
 
-    def select_scores(self, benchmark: str, patterns: list[str], source: str, as_of: dt.date,
-                      include_previews: bool = False, exclude: list[str] | None = None) -> pl.DataFrame:
+    def select_scores(
+        self,
+        benchmark: str,
+        patterns: list[str],
+        source: str,
+        as_of: dt.date,
+        include_previews: bool = False,
+        exclude: list[str] | None = None,
+    ) -> pl.DataFrame:
         """One row per model: the best score under its most preferred setting (previews only if asked),
         never under a setting matching a glob of ``exclude``."""
         return self._frame(
             _sql("select_scores.sql"),
-            {"benchmark": benchmark, "patterns": patterns, "source": source, "as_of": as_of,
-             "include_previews": include_previews, "exclude": list(exclude or []) or ["\x00"]},
+            {
+                "benchmark": benchmark,
+                "patterns": patterns,
+                "source": source,
+                "as_of": as_of,
+                "include_previews": include_previews,
+                "exclude": list(exclude or []) or ["\x00"],
+            },
         )
 
     def benchmark_scores(self, benchmark: str, as_of: dt.date) -> pl.DataFrame:
@@ -136,9 +151,10 @@ class Store:
         )["n"].item()
 
     def frontier(self, as_of: dt.date, since: dt.date) -> pl.DataFrame:
-        """Frontier models (Epoch AI's top-10 definition) with compute, released in [since, as_of]; one row per model line."""
+        """Frontier models (Epoch AI's top-10 definition) with compute released in [since, as_of], one per line."""
         return self._frame(
-            "SELECT * FROM frontier_models WHERE release_date >= getvariable('since') AND release_date <= getvariable('d') "
+            "SELECT * FROM frontier_models WHERE release_date >= getvariable('since') "
+            "AND release_date <= getvariable('d') "
             "ORDER BY release_date, model_id",  # a total order: bootstrap indices must not depend on file order
             {"since": since, "d": as_of},
         )
@@ -162,6 +178,7 @@ class Store:
         """
         row = self._frame(_sql("freshness.sql"), {"d": data_end}).row(0, named=True)
         return row
+
     # -- the user's own SQL ---------------------------------------------------------------
 
     def query(self, sql: str) -> pl.DataFrame:
@@ -172,17 +189,21 @@ class Store:
 def check_read_only(sql: str) -> str:
     """The one statement of ``sql`` if DuckDB parses it as a query; ``UsageError`` otherwise."""
     if not isinstance(sql, str) or not sql.strip():
-        raise UsageError("the query is empty; give one SQL query, e.g. tracker sql \"SHOW TABLES\"")
+        raise UsageError('the query is empty; give one SQL query, e.g. tracker sql "SHOW TABLES"')
     try:
         statements = duckdb.extract_statements(sql)
     except duckdb.Error as exc:
-        raise UsageError(f"SQL error: {_first_line(exc)}; list tables and views with: tracker sql \"SHOW TABLES\"") from None
+        raise UsageError(
+            f'SQL error: {_first_line(exc)}; list tables and views with: tracker sql "SHOW TABLES"'
+        ) from None
     if len(statements) != 1:
         raise UsageError(f"give exactly one SQL statement per call (got {len(statements)}); run them one at a time")
     kind = statements[0].type.name
     if kind not in READ_ONLY_STATEMENTS:
-        raise UsageError(f"only read-only queries are allowed (SELECT, WITH, SHOW, DESCRIBE, SUMMARIZE, EXPLAIN); "
-                         f"this is a {kind} statement. To change data use tracker add or tracker import")
+        raise UsageError(
+            f"only read-only queries are allowed (SELECT, WITH, SHOW, DESCRIBE, SUMMARIZE, EXPLAIN); "
+            f"this is a {kind} statement. To change data use tracker add or tracker import"
+        )
     return sql
 
 
@@ -199,16 +220,23 @@ def run_user_query(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
         rel = con.sql(sql)
         if rel is None:
             return pl.DataFrame()
-        odd = [c for c, t in zip(rel.columns, rel.types) if not _ARROW_SAFE.match(str(t))]
+        odd = [c for c, t in zip(rel.columns, rel.types, strict=True) if not _ARROW_SAFE.match(str(t))]
         if odd:  # e.g. INTERVAL: polars' Arrow import would panic on it
-            rel = rel.project(", ".join(
-                f'CAST("{c.replace(chr(34), chr(34) * 2)}" AS VARCHAR) AS "{c.replace(chr(34), chr(34) * 2)}"' if c in odd
-                else f'"{c.replace(chr(34), chr(34) * 2)}"' for c in rel.columns))
+            rel = rel.project(
+                ", ".join(
+                    f'CAST("{c.replace(chr(34), chr(34) * 2)}" AS VARCHAR) AS "{c.replace(chr(34), chr(34) * 2)}"'
+                    if c in odd
+                    else f'"{c.replace(chr(34), chr(34) * 2)}"'
+                    for c in rel.columns
+                )
+            )
         return _interruptible(con, lambda: pl.DataFrame(rel))
     except duckdb.Error as exc:
         if "interrupted" in str(exc).lower():
             raise KeyboardInterrupt from None
-        raise UsageError(f"SQL error: {_first_line(exc)}; list tables and views with: tracker sql \"SHOW TABLES\"") from None
+        raise UsageError(
+            f'SQL error: {_first_line(exc)}; list tables and views with: tracker sql "SHOW TABLES"'
+        ) from None
     except RuntimeError as exc:  # DuckDB reports Ctrl-C during a query as "Query interrupted"
         if "interrupted" in str(exc).lower():
             raise KeyboardInterrupt from None
@@ -255,7 +283,9 @@ def write_db(tables: Tables, path: Path, *, force: bool = False) -> Path:
     if path.is_dir():
         raise UsageError(f"--db {path} is a folder; give a file name such as tracker.duckdb")
     if path.exists() and not force:
-        raise ConflictError(f"--db {path} already exists; nothing changed (pass --force to replace it, or choose a new file)")
+        raise ConflictError(
+            f"--db {path} already exists; nothing changed (pass --force to replace it, or choose a new file)"
+        )
     if not path.parent.is_dir():
         raise UsageError(f"--db {path}: folder {path.parent} does not exist")
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -267,7 +297,9 @@ def write_db(tables: Tables, path: Path, *, force: bool = False) -> Path:
             pass
         os.replace(tmp, path)
     except (OSError, duckdb.IOException) as exc:
-        raise UsageError(f"cannot write --db {path}: {getattr(exc, 'strerror', None) or _first_line(exc)}; nothing changed") from None
+        raise UsageError(
+            f"cannot write --db {path}: {getattr(exc, 'strerror', None) or _first_line(exc)}; nothing changed"
+        ) from None
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             try:

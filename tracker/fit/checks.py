@@ -69,9 +69,7 @@ def prepare(x: Any, y: Any, floor: Any, ceiling: Any, weight: Any) -> Data:
     xa = as_float_array(x, "x (log10 compute)")
     ya = as_float_array(y, "y (scores)")
     if xa.ndim != 1 or ya.ndim != 1 or xa.shape != ya.shape:
-        raise FitError(
-            f"x and y must be 1-D and of equal length, got shapes {xa.shape} and {ya.shape}"
-        )
+        raise FitError(f"x and y must be 1-D and of equal length, got shapes {xa.shape} and {ya.shape}")
     n = xa.size
     wa = as_float_array(weight, "weight")
     if wa.ndim == 0:
@@ -89,10 +87,7 @@ def prepare(x: Any, y: Any, floor: Any, ceiling: Any, weight: Any) -> Data:
         raise FitError("weights (items per benchmark) must be positive; leave them at 1.0 if unknown")
     if np.any((ya < 0) | (ya > 1)):
         i = int(np.flatnonzero((ya < 0) | (ya > 1))[0])
-        raise FitError(
-            f"scores must be fractions in [0, 1]; row {i} has {ya[i]:g} "
-            "(a percentage? divide by 100)"
-        )
+        raise FitError(f"scores must be fractions in [0, 1]; row {i} has {ya[i]:g} (a percentage? divide by 100)")
     z = np.clip((ya - f) / (c - f), 0.0, 1.0)
     check_rows(xa, z, f, c)
     with np.errstate(all="ignore"):  # absurd magnitudes overflow: caught just below

@@ -155,8 +155,7 @@ def newton2(
             if np.max(np.abs(step)) <= tol * (1.0 + np.max(np.abs(beta))):
                 return beta, it
     raise FitError(
-        f"the sigmoid fit did not converge in {max_iter} iterations; raise max_iter or "
-        "look for outlying scores"
+        f"the sigmoid fit did not converge in {max_iter} iterations; raise max_iter or look for outlying scores"
     )
 
 
@@ -169,8 +168,9 @@ def _steps(g0, g1, h00, h01, h11):
     return d0, d1, ok
 
 
-def _fast_block(xs: np.ndarray, z: np.ndarray, w: np.ndarray, beta0: np.ndarray,
-                powers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _fast_block(
+    xs: np.ndarray, z: np.ndarray, w: np.ndarray, beta0: np.ndarray, powers: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """``batched_newton2`` for one block of resamples sharing x (see ``batched_newton2_shared``)."""
     m, n = w.shape
     # 1. One exact Newton step from beta0, where every resample has the same eta: p and
@@ -241,8 +241,9 @@ def _mean_var_into(eta: np.ndarray, e: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return eta, e
 
 
-def batched_newton2_shared(xs: np.ndarray, z: np.ndarray, w: np.ndarray,
-                           beta0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def batched_newton2_shared(
+    xs: np.ndarray, z: np.ndarray, w: np.ndarray, beta0: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """``batched_newton2`` when every resample has the same x (the bootstrap's counts form): faster.
 
     Blocks of ``FAST_BLOCK`` resamples; in each, one Newton step from the
@@ -263,9 +264,7 @@ def batched_newton2_shared(xs: np.ndarray, z: np.ndarray, w: np.ndarray,
     return beta, conv
 
 
-def batched_newton2(
-    xs: np.ndarray, z: np.ndarray, w: np.ndarray, beta0: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
+def batched_newton2(xs: np.ndarray, z: np.ndarray, w: np.ndarray, beta0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Plain Newton for B weighted fits at once, from ``beta0``.
 
     ``xs`` is (n,) or (B, n), ``w`` (B, n). Returns (beta (B, 2), converged (B,)).
@@ -385,7 +384,9 @@ def _newton(Xs: np.ndarray, z: np.ndarray, w: np.ndarray, beta0: np.ndarray | No
             g = Xs.T @ (w * (z - p))
             h = (Xs * (w * v)[:, None]).T @ Xs
             if not (np.all(np.isfinite(h)) and np.all(np.isfinite(g))) or 1.0 / np.linalg.cond(h) < MIN_RCOND:
-                raise FitError("the logit fit broke down (information matrix singular); check floor, ceiling and scores")
+                raise FitError(
+                    "the logit fit broke down (information matrix singular); check floor, ceiling and scores"
+                )
             step = np.linalg.solve(h, g)
             new = beta + step
             new_ll = _loglik(new, Xs, z, w)
@@ -420,7 +421,9 @@ def fit_logit(X: Any, z: Any, w: Any = 1.0) -> LogitFit:
     cov_s = scale * np.linalg.inv((Xs * (w * v)[:, None]).T @ Xs)
     jac = np.diag(np.r_[1.0, 1.0 / spread[1:]])
     jac[0, 1:] = -center[1:] / spread[1:]
-    return LogitFit(beta=_unstandardise(beta_s, center, spread), cov=jac @ cov_s @ jac.T, scale=scale, n=n, iterations=it)
+    return LogitFit(
+        beta=_unstandardise(beta_s, center, spread), cov=jac @ cov_s @ jac.T, scale=scale, n=n, iterations=it
+    )
 
 
 def fit_logit_statsmodels(X: Any, z: Any, w: Any = 1.0) -> LogitFit:
@@ -431,12 +434,18 @@ def fit_logit_statsmodels(X: Any, z: Any, w: Any = 1.0) -> LogitFit:
     z = np.asarray(z, dtype=float)
     w = np.broadcast_to(np.asarray(w, dtype=float), z.shape)
     res = sm.GLM(z, X, family=sm.families.Binomial(), var_weights=w).fit(scale="X2", tol=1e-12, maxiter=200)
-    return LogitFit(beta=np.asarray(res.params, float), cov=np.asarray(res.cov_params(), float),
-                    scale=float(res.scale), n=z.size, iterations=int(res.fit_history["iteration"]))
+    return LogitFit(
+        beta=np.asarray(res.params, float),
+        cov=np.asarray(res.cov_params(), float),
+        scale=float(res.scale),
+        n=z.size,
+        iterations=int(res.fit_history["iteration"]),
+    )
 
 
-def bootstrap_logit(X: Any, z: Any, w: Any = 1.0, *, n_boot: int = DEFAULT_N_BOOT,
-                    seed: int = DEFAULT_SEED) -> tuple[np.ndarray, int]:
+def bootstrap_logit(
+    X: Any, z: Any, w: Any = 1.0, *, n_boot: int = DEFAULT_N_BOOT, seed: int = DEFAULT_SEED
+) -> tuple[np.ndarray, int]:
     """Bootstrap over rows: (betas (n_boot, p) on the raw scale, NaN rows failed; n_failed)."""
     Xs, z, w, center, spread = _prepare(X, z, w)
     n, p_ = Xs.shape
@@ -479,7 +488,7 @@ def bootstrap_logit(X: Any, z: Any, w: Any = 1.0, *, n_boot: int = DEFAULT_N_BOO
                 beta[i], _ = _newton(Xr, z[rows], W[i, rows], None)
             except (FitError, np.linalg.LinAlgError):
                 beta[i] = np.nan  # counted below, never dropped silently
-        out[start:start + m] = _unstandardise(beta, center, spread)
+        out[start : start + m] = _unstandardise(beta, center, spread)
         start += m
     return out, int(np.isnan(out[:, 0]).sum())
 

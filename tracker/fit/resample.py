@@ -41,9 +41,7 @@ def bootstrap_counts(n: int, *, n_boot: int = DEFAULT_N_BOOT, seed: int = DEFAUL
     return np.vstack(list(iter_bootstrap_counts(n, n_boot=n_boot, seed=seed)))
 
 
-def iter_bootstrap_counts(
-    n: int, *, n_boot: int = DEFAULT_N_BOOT, seed: int = DEFAULT_SEED
-) -> Iterator[np.ndarray]:
+def iter_bootstrap_counts(n: int, *, n_boot: int = DEFAULT_N_BOOT, seed: int = DEFAULT_SEED) -> Iterator[np.ndarray]:
     """``bootstrap_counts`` in consecutive blocks of rows, to bound memory for large n.
 
     The blocks are drawn one after another from one stream, so they
@@ -114,7 +112,7 @@ def interval(values: Any) -> Interval:
         return Interval(None, None, None, None, None, 1.0)
     q = quantiles_with_inf(v, [0.5, 0.1, 0.9, 0.025, 0.975])
     conv = [None if not math.isfinite(x) else float(x) for x in q]
-    return Interval(*conv, share_never=float(np.mean(np.isinf(v))))
+    return Interval(conv[0], conv[1], conv[2], conv[3], conv[4], share_never=float(np.mean(np.isinf(v))))
 
 
 def check_boot_args(n_boot: Any, seed: Any) -> None:

@@ -41,12 +41,23 @@ from typing import Any
 import numpy as np
 
 from tracker.errors import FitError
-from tracker.fit.glm import (DEFAULT_MAX_ITER, DEFAULT_TOL, batched_newton2, batched_newton2_shared, mean_var, newton2,
-                             sigmoid)
-from tracker.fit.checks import (Data, as_float_array, check_rows, degenerate_rows,
-                                 prepare, target_logit)
-from tracker.fit.resample import (DEFAULT_N_BOOT, DEFAULT_SEED, check_boot_args, iter_bootstrap_counts,
-                                  quantiles_with_inf)
+from tracker.fit.checks import Data, as_float_array, check_rows, degenerate_rows, prepare, target_logit
+from tracker.fit.glm import (
+    DEFAULT_MAX_ITER,
+    DEFAULT_TOL,
+    batched_newton2,
+    batched_newton2_shared,
+    mean_var,
+    newton2,
+    sigmoid,
+)
+from tracker.fit.resample import (
+    DEFAULT_N_BOOT,
+    DEFAULT_SEED,
+    check_boot_args,
+    iter_bootstrap_counts,
+    quantiles_with_inf,
+)
 
 #: A fitted slope at or below this (per unit of x: a decade of compute, or a
 #: year) is "no progress". Flat data fit a slope of about 1e-16 rather than
@@ -204,9 +215,7 @@ def fit_sigmoid(
     return _result(d, beta, iterations)
 
 
-def fit_sigmoid_statsmodels(
-    x: Any, y: Any, *, floor: float, ceiling: float = 1.0, weight: Any = 1.0
-) -> SigmoidFit:
+def fit_sigmoid_statsmodels(x: Any, y: Any, *, floor: float, ceiling: float = 1.0, weight: Any = 1.0) -> SigmoidFit:
     """The same fit through ``statsmodels.api.GLM`` (Binomial, var_weights, scale='X2').
 
     A cross-check of ``fit_sigmoid``; same input checks, same result type.
@@ -354,5 +363,3 @@ def _result(d: Data, beta: np.ndarray, iterations: int) -> SigmoidFit:
         converged=True,
         iterations=iterations,
     )
-
-

@@ -98,8 +98,12 @@ def simulate(
     level, slope, sigma, rate = (np.asarray(v, dtype=float) for v in (level, slope, sigma, rate))
     if not (level.ndim == 1 and level.shape == slope.shape == sigma.shape == rate.shape and level.size > 0):
         raise FitError("level, slope, sigma and rate must be 1-D arrays of one equal, positive length")
-    if not (np.all(np.isfinite(level)) and np.all(np.isfinite(slope)) and np.all(np.isfinite(sigma))
-            and np.all(np.isfinite(rate))):
+    if not (
+        np.all(np.isfinite(level))
+        and np.all(np.isfinite(slope))
+        and np.all(np.isfinite(sigma))
+        and np.all(np.isfinite(rate))
+    ):
         raise FitError("simulation parameters must be finite; drop failed bootstrap draws first")
     if np.any(sigma < 0) or np.any(rate < 0):
         raise FitError("the scatter (sigma) and the arrival rate must be non-negative")
@@ -160,8 +164,16 @@ class FrontierDraws:
     n_failed: int  # bootstrap draws that could not be fitted (dropped, counted)
 
     def simulate(self, *, seed: int, horizon: float = DEFAULT_HORIZON) -> Futures:
-        return simulate(t0=self.t0, best0=self.best0, level=self.level, slope=self.slope, sigma=self.sigma,
-                        rate=self.rate, seed=seed, horizon=horizon)
+        return simulate(
+            t0=self.t0,
+            best0=self.best0,
+            level=self.level,
+            slope=self.slope,
+            sigma=self.sigma,
+            rate=self.rate,
+            seed=seed,
+            horizon=horizon,
+        )
 
 
 def _slope_se2(x: np.ndarray, y: np.ndarray) -> float:
@@ -232,7 +244,8 @@ def near_frontier_draws(
     if n < MIN_NEAR:
         raise FitError(
             f"only {plural(n, 'near-frontier model')} in the {window:g} years before the as-of date (need {MIN_NEAR}); "
-            "the series has too little recent data to simulate (stale, or too new)")
+            "the series has too little recent data to simulate (stale, or too new)"
+        )
     x = t[near] - t0
     y = s[near]
     if np.ptp(x) <= 1e-6:
@@ -266,5 +279,15 @@ def near_frontier_draws(
     if keep.sum() < max(10, n_boot // 2):
         raise FitError("most bootstrap draws of the near-frontier trend failed; the recent data are degenerate")
     best0 = float(s[t <= t0].max())
-    return FrontierDraws(t0=float(t0), best0=best0, level=level[keep], slope=slope[keep], sigma=sigma[keep],
-                         rate=rate[keep], n_near=n, window=window, near=near, n_failed=int(bad.sum()))
+    return FrontierDraws(
+        t0=float(t0),
+        best0=best0,
+        level=level[keep],
+        slope=slope[keep],
+        sigma=sigma[keep],
+        rate=rate[keep],
+        n_near=n,
+        window=window,
+        near=near,
+        n_failed=int(bad.sum()),
+    )

@@ -280,8 +280,7 @@ def _prepare(years: Any, log10c: Any, since: float | None) -> tuple[np.ndarray, 
         )
     if np.ptp(t) <= YEAR_SPREAD_MIN or not math.isfinite(float(np.ptp(t))):
         raise FitError(
-            "all frontier models share one release date, so no trend can be fitted; "
-            "add models from other dates"
+            "all frontier models share one release date, so no trend can be fitted; add models from other dates"
         )
     if np.max(np.abs(t)) > 1e6 or np.max(np.abs(c)) > 1e6:
         raise FitError("years must be decimal years and compute log10 FLOP; values are implausibly large")

@@ -42,7 +42,7 @@ import numpy as np
 import polars as pl
 
 from tracker.data.catalog import Benchmark
-from tracker.data.select import first_reached, select, state_of_the_art
+from tracker.data.select import date_max, first_reached, select, state_of_the_art
 from tracker.data.store import Store
 from tracker.errors import FitError, UsageError
 from tracker.fit.resample import quantiles_with_inf
@@ -219,13 +219,24 @@ class Backtest:
 
     def to_dict(self) -> dict:
         pts = [dict(asdict(p), error_months=p.error_months, inside80=p.inside80) for p in self.points]
-        return jsonable({
-            "grid": self.grid, "as_of": self.as_of, "last_data_date": self.last_data_date, "cutoffs": self.cutoffs,
-            "stale": list(self.stale), "n_boot": self.n_boot, "seed": self.seed, "methods": list(self.methods),
-            "summaries": [asdict(s) for s in self.summaries], "dropped": self.dropped,
-            "n_unresolvable": self.n_unresolvable, "forecasts": pts, "sota": [asdict(s) for s in self.sota],
-            "not_run": [dict(zip(("benchmark", "method", "as_of", "why"), r)) for r in self.not_run],
-        })
+        return jsonable(
+            {
+                "grid": self.grid,
+                "as_of": self.as_of,
+                "last_data_date": self.last_data_date,
+                "cutoffs": self.cutoffs,
+                "stale": list(self.stale),
+                "n_boot": self.n_boot,
+                "seed": self.seed,
+                "methods": list(self.methods),
+                "summaries": [asdict(s) for s in self.summaries],
+                "dropped": self.dropped,
+                "n_unresolvable": self.n_unresolvable,
+                "forecasts": pts,
+                "sota": [asdict(s) for s in self.sota],
+                "not_run": [dict(zip(("benchmark", "method", "as_of", "why"), r, strict=True)) for r in self.not_run],
+            }
+        )
 
 
 def coverage_by_level(points: Iterable[Point], levels: Iterable[float]) -> list[tuple[float, float | None, int]]:
@@ -258,14 +269,21 @@ def stats(points: Iterable[Point]) -> Stats:
     res = [p for p in pts if p.resolved]
     errs = [p.error_months for p in res]
     errs_f = [e for e in errs if e is not None]
-    near = [abs(e) for p, e in zip(res, errs_f) if p.actual is not None and p.actual - _year(p.as_of) <= 0.5]
+    near = [
+        abs(e) for p, e in zip(res, errs_f, strict=True) if p.actual is not None and p.actual - _year(p.as_of) <= 0.5
+    ]
     cov = [p.inside80 for p in pts if p.inside80 is not None]
     crps_v = [p.crps_months for p in pts if p.crps_months is not None]
     return Stats(
-        n=len(pts), n_resolved=len(res), n_open=sum(p.status == "open" for p in pts),
+        n=len(pts),
+        n_resolved=len(res),
+        n_open=sum(p.status == "open" for p in pts),
         n_overdue=sum(p.status == "overdue" for p in pts),
-        mae_months=_median([abs(e) for e in errs_f]), bias_months=_median(errs_f), mae_near_months=_median(near),
-        coverage80=float(np.mean(cov)) if cov else None, n_coverage=len(cov),
+        mae_months=_median([abs(e) for e in errs_f]),
+        bias_months=_median(errs_f),
+        mae_near_months=_median(near),
+        coverage80=float(np.mean(cov)) if cov else None,
+        n_coverage=len(cov),
         width80_months=_median([p.width80_months for p in pts]),
         crps_months=float(np.mean(crps_v)) if crps_v else None,
         n_median_before_as_of=sum(1 for p in pts if p.median is not None and p.median < _year(p.as_of) - 1e-9),
@@ -283,8 +301,8 @@ def benchmark_truth(rows: pl.DataFrame, last: dt.date) -> tuple[pl.DataFrame, dt
     series stopped when its newest model is more than ``STALE_DAYS`` older than the data's end ``last``."""
     if rows.height == 0:
         return rows, last, True
-    cutoff = rows["known_date"].max()
-    stale = (last - rows["release_date"].max()).days > STALE_DAYS
+    cutoff = date_max(rows["known_date"])
+    stale = (last - date_max(rows["release_date"])).days > STALE_DAYS
     return rows, cutoff, stale
 
 
@@ -321,8 +339,9 @@ def run(
     stale_b: list[str] = []
     total, done = len(benchmarks) * len(dates), 0
     for b in benchmarks:
-        grid_t = [t for t in ((thresholds_by or {}).get(b.id) or thresholds(b.id, grid.step))
-                  if b.floor < t < b.ceiling]  # a target at or above the ceiling cannot be reached
+        grid_t = [
+            t for t in ((thresholds_by or {}).get(b.id) or thresholds(b.id, grid.step)) if b.floor < t < b.ceiling
+        ]  # a target at or above the ceiling cannot be reached
         truth, cutoff, stale = _truth(store, b, last)
         cutoffs[b.id] = cutoff
         if stale:
@@ -341,15 +360,24 @@ def run(
             rows = sel.flagged
             front = store.frontier(T, trend_since)
             t_year = _year(T)
-            early = [t for t in open_t if events[t][0] is not None and events[t][0] < t_year]
+            early = [t for t in open_t if (ev := events[t][0]) is not None and ev < t_year]
             dropped[b.id] = dropped.get(b.id, 0) + len(early)
             open_t = [t for t in open_t if t not in early]
             for meth in methods:
                 if not open_t:
                     break
                 try:  # the forecast starts where tracker forecast would start it
-                    f = m.fit_method(meth, rows, front, floor=b.floor, ceiling=b.ceiling,
-                                     weight=b.weight, as_of=series_end(sel.rows, T), n_boot=n_boot, seed=seed)
+                    f = m.fit_method(
+                        meth,
+                        rows,
+                        front,
+                        floor=b.floor,
+                        ceiling=b.ceiling,
+                        weight=b.weight,
+                        as_of=series_end(sel.rows, T),
+                        n_boot=n_boot,
+                        seed=seed,
+                    )
                 except FitError as exc:
                     not_run.append((b.id, meth, T, str(exc)))
                     continue
@@ -378,12 +406,27 @@ def run(
             if progress:
                 progress(done, total)
     methods_run = tuple(dict.fromkeys(p.method for p in points)) or methods
-    return Backtest(grid.name, tuple(dates), last, cutoffs, tuple(stale_b), n_boot, seed, tuple(points), tuple(sota),
-                    tuple(summarise(points, not_run, methods)), dropped, unresolvable, tuple(not_run), methods_run)
+    return Backtest(
+        grid.name,
+        tuple(dates),
+        last,
+        cutoffs,
+        tuple(stale_b),
+        n_boot,
+        seed,
+        tuple(points),
+        tuple(sota),
+        tuple(summarise(points, not_run, methods)),
+        dropped,
+        unresolvable,
+        tuple(not_run),
+        methods_run,
+    )
 
 
-def _sota_points(b: Benchmark, f: m.MethodFit, T: dt.date, t_year: float, c_year: float,
-                 sota_truth: pl.DataFrame) -> list[SotaPoint]:
+def _sota_points(
+    b: Benchmark, f: m.MethodFit, T: dt.date, t_year: float, c_year: float, sota_truth: pl.DataFrame
+) -> list[SotaPoint]:
     out = []
     years = np.array([_year(d) for d in sota_truth["release_date"].to_list()])
     scores = sota_truth["score"].to_numpy()

@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 
 from tracker.data.catalog import Benchmark
-from tracker.data.select import Reached
+from tracker.data.select import Reached, num_max
 from tracker.data.store import Store
 from tracker.errors import FitError
 from tracker.fit.resample import interval, quantiles_with_inf
@@ -57,16 +57,25 @@ def curve_band(boot: SigmoidBootstrap, x_lo: float, x_hi: float, n: int = CURVE_
     return {"log10_compute": xs.tolist(), "lo80": q[0].tolist(), "median": q[1].tolist(), "hi80": q[2].tolist()}
 
 
-def predictive_detail(f: m.MethodFit, target: float, benchmark: Benchmark, ceiling: float, front: pl.DataFrame,
-                       data_end: dt.date, as_of: dt.date, seed: int) -> dict:
+def predictive_detail(
+    f: m.MethodFit,
+    target: float,
+    benchmark: Benchmark,
+    ceiling: float,
+    front: pl.DataFrame,
+    data_end: dt.date,
+    as_of: dt.date,
+    seed: int,
+) -> dict:
     """The predictive method's extra answers: P(reached by year-ends), the state-of-the-art fan, crossing compute."""
     fut = f.futures
     assert fut is not None  # fit_predictive always sets it
     draws = f.draws(target)
     ok = draws[~np.isnan(draws)]
     whens = [as_of] if as_of > data_end else []  # a stale series: how likely a crossing is by now
-    whens += [dt.date(y, 12, 31) for y in range(as_of.year, as_of.year + int(FAN_YEARS) + 1)
-              if dt.date(y, 12, 31) > as_of]
+    whens += [
+        dt.date(y, 12, 31) for y in range(as_of.year, as_of.year + int(FAN_YEARS) + 1) if dt.date(y, 12, 31) > as_of
+    ]
     p_by = [(w, float(np.mean(ok <= decimal_year(np.datetime64(w))))) for w in whens]
     fan, cdf = [], []
     months = 0
@@ -95,8 +104,15 @@ def predictive_detail(f: m.MethodFit, target: float, benchmark: Benchmark, ceili
     return dict(p_by=tuple(p_by), fan=tuple(fan), crossing_cdf=tuple(cdf), crossing_log10_compute=crossing)
 
 
-def compute_detail(store: Store, f: m.MethodFit, target: float, front: pl.DataFrame, reached: Reached | None,
-                    notes: list[str], x: np.ndarray) -> dict:
+def compute_detail(
+    store: Store,
+    f: m.MethodFit,
+    target: float,
+    front: pl.DataFrame,
+    reached: Reached | None,
+    notes: list[str],
+    x: np.ndarray,
+) -> dict:
     """The compute method's extra answers: compute needed, delta-method check, trend, reference model."""
     point, boot, tr = f.sigmoid, f.boot, f.trend
     assert point is not None and boot is not None and tr is not None  # fit_compute always sets them
@@ -112,18 +128,29 @@ def compute_detail(store: Store, f: m.MethodFit, target: float, front: pl.DataFr
         delta = None
     ref = store.model(REFERENCE_MODEL)
     ref_log = math.log10(ref["compute_flop"]) if ref and ref.get("compute_flop") else None
-    frontier_max = float(front["log10_compute"].max())
+    frontier_max = num_max(front["log10_compute"])
     if not point.rising:
         notes.append("The fitted slope is not positive: no progress with compute in these data, so no date is given.")
     passed = log10_needed.median is not None and frontier_max >= log10_needed.median and reached is None
     if passed:
         notes.append(
-            f"The frontier has already passed the median compute needed (largest frontier model: {10 ** frontier_max:.2g} FLOP), "
-            "but no evaluated model has reached the target.")
+            "The frontier has already passed the median compute needed "
+            f"(largest frontier model: {10**frontier_max:.2g} FLOP), "
+            "but no evaluated model has reached the target."
+        )
     return dict(
-        fit=point, point_log10_compute=point_x, log10_compute=log10_needed, delta_log10_compute=delta,
-        reference_model=REFERENCE_MODEL if ref_log else None, reference_log10_compute=ref_log, trend=tr,
-        frontier_max_log10_compute=frontier_max, frontier_passed=passed,
-        curve=curve_band(boot, min(float(x.min()), log10_needed.lo80 or x.min()) - 0.5,
-                          max(float(x.max()), min(log10_needed.hi80 or x.max(), float(x.max()) + 4)) + 0.5),
+        fit=point,
+        point_log10_compute=point_x,
+        log10_compute=log10_needed,
+        delta_log10_compute=delta,
+        reference_model=REFERENCE_MODEL if ref_log else None,
+        reference_log10_compute=ref_log,
+        trend=tr,
+        frontier_max_log10_compute=frontier_max,
+        frontier_passed=passed,
+        curve=curve_band(
+            boot,
+            min(float(x.min()), log10_needed.lo80 or x.min()) - 0.5,
+            max(float(x.max()), min(log10_needed.hi80 or x.max(), float(x.max()) + 4)) + 0.5,
+        ),
     )

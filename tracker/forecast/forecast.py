@@ -32,7 +32,7 @@ import numpy as np
 import polars as pl
 
 from tracker.data.catalog import Benchmark
-from tracker.data.select import Reached, Selection, first_reached, select
+from tracker.data.select import Reached, Selection, date_max, date_min, first_reached, select
 from tracker.data.store import Store
 from tracker.errors import FitError, UsageError, plural
 from tracker.fit.resample import DEFAULT_N_BOOT, DEFAULT_SEED, Interval, interval, quantiles_with_inf
@@ -40,8 +40,16 @@ from tracker.fit.sigmoid import SigmoidFit
 from tracker.fit.trend import Trend, decimal_year, year_to_iso
 from tracker.forecast import methods as m
 from tracker.forecast.details import FanPoint, compute_detail, predictive_detail
-from tracker.forecast.summary import (BestSoFar, Freshness, TrackRecord, best_so_far, compute_flag, freshness,
-                                      track_record, year_flags)
+from tracker.forecast.summary import (
+    BestSoFar,
+    Freshness,
+    TrackRecord,
+    best_so_far,
+    compute_flag,
+    freshness,
+    track_record,
+    year_flags,
+)
 
 DEFAULT_BOOT = DEFAULT_N_BOOT
 DEFAULT_TREND_SINCE = dt.date(2018, 1, 1)
@@ -167,26 +175,44 @@ class Forecast:
     def to_dict(self) -> dict:
         """A JSON-ready dict (dates as ISO strings, None for open ends and non-finite numbers)."""
         skip = {"points", "frontier_points", "curve"}
-        compute = {"fit", "point_log10_compute", "log10_compute", "delta_log10_compute", "reference_model",
-                   "reference_log10_compute", "trend", "frontier_max_log10_compute", "frontier_passed"}
+        compute = {
+            "fit",
+            "point_log10_compute",
+            "log10_compute",
+            "delta_log10_compute",
+            "reference_model",
+            "reference_log10_compute",
+            "trend",
+            "frontier_max_log10_compute",
+            "frontier_passed",
+        }
         d = {}
         for f in fields(self):
             if f.name in skip or (f.name in compute and self.fit is None):
                 continue
             v = getattr(self, f.name)
-            d[f.name] = asdict(v) if is_dataclass(v) else v
+            d[f.name] = asdict(v) if is_dataclass(v) and not isinstance(v, type) else v
         d["others"] = [asdict(o) for o in self.others]
         d["year_dates"] = year_dates(self.year)
         if self.fit is not None and self.trend is not None and self.log10_compute is not None:
             d["fit"] = {
-                "a": self.fit.a, "s": self.fit.s, "se_a": self.fit.se_a, "se_s": self.fit.se_s,
-                "midpoint_log10_flop": self.fit.midpoint, "scale": self.fit.scale, "n": self.fit.n,
-                "floor": self.fit.floor, "ceiling": self.fit.ceiling,
+                "a": self.fit.a,
+                "s": self.fit.s,
+                "se_a": self.fit.se_a,
+                "se_s": self.fit.se_s,
+                "midpoint_log10_flop": self.fit.midpoint,
+                "scale": self.fit.scale,
+                "n": self.fit.n,
+                "floor": self.fit.floor,
+                "ceiling": self.fit.ceiling,
             }
             d["trend"] = {
-                "intercept": self.trend.intercept, "slope_log10_per_year": self.trend.slope,
-                "se_slope": self.trend.se_slope, "growth_per_year": self.trend.growth_per_year,
-                "doubling_time_years": self.trend.doubling_time_years, "n": self.trend.n,
+                "intercept": self.trend.intercept,
+                "slope_log10_per_year": self.trend.slope,
+                "se_slope": self.trend.se_slope,
+                "growth_per_year": self.trend.growth_per_year,
+                "doubling_time_years": self.trend.doubling_time_years,
+                "n": self.trend.n,
             }
             d["compute_multiple_of_reference"] = {
                 k: self.multiple_of_reference(v) for k, v in asdict(self.log10_compute).items() if k != "share_never"
@@ -199,7 +225,7 @@ def jsonable(o):
     if isinstance(o, dt.date):
         return o.isoformat()
     if is_dataclass(o) and not isinstance(o, type):
-        return jsonable(asdict(o))
+        return jsonable(asdict(o))  # an instance, not the class (checked above)
     if isinstance(o, dict):
         return {k: jsonable(v) for k, v in o.items()}
     if isinstance(o, (list, tuple)):
@@ -236,22 +262,43 @@ def _counted(col: pl.Series) -> dict[str, int]:
     return dict(Counter(col.to_list()).most_common())
 
 
-def line(method: str, fitted: m.MethodFit | None, target: float, error: str | None = None, *,
-         reached: bool = False, end_year: float | None = None) -> MethodLine:
+def line(
+    method: str,
+    fitted: m.MethodFit | None,
+    target: float,
+    error: str | None = None,
+    *,
+    reached: bool = False,
+    end_year: float | None = None,
+) -> MethodLine:
     """One comparison line from a fitted method (or the reason it could not run), with its flags."""
     if fitted is None:
         return MethodLine(method, m.LABELS[method], error=error)
     halving = interval(fitted.halving_draws) if fitted.halving_draws is not None else None
     year = interval(fitted.draws(target))
-    flags = () if end_year is None else tuple(year_flags(year.median, year.lo80, reached=reached,
-                                                         data_end_year=end_year, n=fitted.n))
-    return MethodLine(method, m.LABELS[method], n=fitted.n, n_boot=fitted.n_boot, year=year,
-                      halving_years=halving, flags=flags)
+    flags = (
+        ()
+        if end_year is None
+        else tuple(year_flags(year.median, year.lo80, reached=reached, data_end_year=end_year, n=fitted.n))
+    )
+    return MethodLine(
+        method, m.LABELS[method], n=fitted.n, n_boot=fitted.n_boot, year=year, halving_years=halving, flags=flags
+    )
 
 
-def side_by_side(sel: Selection, front: pl.DataFrame, target: float, *, ceiling: float, as_of: dt.date,
-                 seed: int, skip: str, n_boot: int = m.SIDE_BOOT, reached: bool = False,
-                 end_year: float | None = None) -> tuple[MethodLine, ...]:
+def side_by_side(
+    sel: Selection,
+    front: pl.DataFrame,
+    target: float,
+    *,
+    ceiling: float,
+    as_of: dt.date,
+    seed: int,
+    skip: str,
+    n_boot: int = m.SIDE_BOOT,
+    reached: bool = False,
+    end_year: float | None = None,
+) -> tuple[MethodLine, ...]:
     """Every method and baseline except ``skip``, one line each."""
     rows = sel.flagged
     out = []
@@ -259,8 +306,17 @@ def side_by_side(sel: Selection, front: pl.DataFrame, target: float, *, ceiling:
         if name == skip:
             continue
         try:
-            f = m.fit_method(name, rows, front, floor=sel.benchmark.floor, ceiling=ceiling,
-                             weight=sel.benchmark.weight, as_of=as_of, n_boot=n_boot, seed=seed)
+            f = m.fit_method(
+                name,
+                rows,
+                front,
+                floor=sel.benchmark.floor,
+                ceiling=ceiling,
+                weight=sel.benchmark.weight,
+                as_of=as_of,
+                n_boot=n_boot,
+                seed=seed,
+            )
             out.append(line(name, f, target, reached=reached, end_year=end_year))
         except FitError as exc:
             out.append(line(name, None, target, error=str(exc)))
@@ -279,9 +335,8 @@ def series_end(rows: pl.DataFrame, as_of: dt.date) -> dt.date:
     """
     if rows.height == 0:
         return as_of
-    newest = rows["known_date"].max()
+    newest = date_max(rows["known_date"])
     return as_of if (as_of - newest).days <= STALE_GAP_DAYS else newest
-
 
 
 def _date_curve(f: m.MethodFit, floor: float, ceiling: float, y0: float, y1: float, n: int = CURVE_POINTS) -> dict:
@@ -308,24 +363,31 @@ def _date_curve(f: m.MethodFit, floor: float, ceiling: float, y0: float, y1: flo
     return out
 
 
-def _check_enough(benchmark: Benchmark, method: str, sel: Selection, front: pl.DataFrame, as_of: dt.date,
-                  trend_since: dt.date) -> None:
+def _check_enough(
+    benchmark: Benchmark, method: str, sel: Selection, front: pl.DataFrame, as_of: dt.date, trend_since: dt.date
+) -> None:
     """Refuse, with what to try instead, when the method has too little data."""
     if method == "compute":
         if sel.fit_rows.height < MIN_FIT_POINTS:
             raise FitError(
-                f"{benchmark.name}: only {plural(sel.fit_rows.height, 'model')} with a comparable score and a compute estimate "
+                f"{benchmark.name}: only {plural(sel.fit_rows.height, 'model')} with a comparable score "
+                "and a compute estimate "
                 f"as of {as_of} ({sel.rows.height} scored, {sel.n_no_compute} without compute, "
                 f"{sel.n_imputed_excluded} imputed excluded); the compute fit needs at least 3: try --method date "
-                "(needs no compute), --source any or --include-imputed")
+                "(needs no compute), --source any or --include-imputed"
+            )
         if front.height < MIN_FIT_POINTS:
-            raise FitError(f"only {plural(front.height, 'frontier model')} with compute between {trend_since} and {as_of}; "
-                           "the trend needs at least 3: use an earlier --trend-since")
+            raise FitError(
+                f"only {plural(front.height, 'frontier model')} with compute between {trend_since} and {as_of}; "
+                "the trend needs at least 3: use an earlier --trend-since"
+            )
         return
     need = sel.fit_rows if method == "compute+date" else sel.rows
     if need.height < MIN_FIT_POINTS:
-        raise FitError(f"{benchmark.name}: only {plural(need.height, 'usable model')} as of {as_of} for the {method} method; "
-                       "try --method date, --source any or a later --as-of")
+        raise FitError(
+            f"{benchmark.name}: only {plural(need.height, 'usable model')} as of {as_of} for the {method} method; "
+            "try --method date, --source any or a later --as-of"
+        )
 
 
 def forecast(
@@ -359,7 +421,9 @@ def forecast(
     ceiling = benchmark.ceiling if ceiling is None else ceiling
     check_target(benchmark, target, ceiling)
     if n_boot < MIN_BOOT:
-        raise UsageError(f"--boot {n_boot} is too few resamples for 95% intervals; use at least {MIN_BOOT} (default {DEFAULT_BOOT})")
+        raise UsageError(
+            f"--boot {n_boot} is too few resamples for 95% intervals; use at least {MIN_BOOT} (default {DEFAULT_BOOT})"
+        )
     if n_boot > MAX_BOOT:
         raise UsageError(f"--boot {n_boot} is more resamples than {MAX_BOOT}; more only costs time and memory")
     today = dt.date.today()
@@ -371,8 +435,18 @@ def forecast(
     declined = None
     try:
         _check_enough(benchmark, method, sel, front, as_of, trend_since)
-        f = m.fit_method(method, rows, front, floor=benchmark.floor, ceiling=ceiling, weight=benchmark.weight,
-                         as_of=data_end, n_boot=n_boot, seed=seed, compute_noise=compute_noise)
+        f = m.fit_method(
+            method,
+            rows,
+            front,
+            floor=benchmark.floor,
+            ceiling=ceiling,
+            weight=benchmark.weight,
+            as_of=data_end,
+            n_boot=n_boot,
+            seed=seed,
+            compute_noise=compute_noise,
+        )
     except FitError as exc:
         if asked is not None or not FALLBACKS:
             if method == "compute":
@@ -385,21 +459,37 @@ def forecast(
         for alt in FALLBACKS:
             try:
                 _check_enough(benchmark, alt, sel, front, as_of, trend_since)
-                f = m.fit_method(alt, rows, front, floor=benchmark.floor, ceiling=ceiling, weight=benchmark.weight,
-                                 as_of=data_end, n_boot=n_boot, seed=seed)
+                f = m.fit_method(
+                    alt,
+                    rows,
+                    front,
+                    floor=benchmark.floor,
+                    ceiling=ceiling,
+                    weight=benchmark.weight,
+                    as_of=data_end,
+                    n_boot=n_boot,
+                    seed=seed,
+                )
                 method = alt
                 break
             except FitError:
                 continue
         if f is None:
             raise FitError(f"{benchmark.name} as of {as_of}: {declined}, and no other method can run either") from None
+    assert f is not None  # fitted above, or an error was raised
     reached = first_reached(sel.rows, target)
     used = sel.fit_rows if method in ("compute", "compute+date") else sel.rows
     data = DataUsed(
-        n_models=sel.rows.height, n_fit=used.height, n_no_compute=sel.n_no_compute,
-        n_imputed_excluded=sel.n_imputed_excluded, n_other_settings=sel.n_other_settings,
-        first_release=used["release_date"].min(), last_release=used["release_date"].max(),
-        source=sel.source, settings_preference=sel.patterns, settings_used=_counted(used["setting"]),
+        n_models=sel.rows.height,
+        n_fit=used.height,
+        n_no_compute=sel.n_no_compute,
+        n_imputed_excluded=sel.n_imputed_excluded,
+        n_other_settings=sel.n_other_settings,
+        first_release=date_min(used["release_date"]) if used.height else None,
+        last_release=date_max(used["release_date"]) if used.height else None,
+        source=sel.source,
+        settings_preference=sel.patterns,
+        settings_used=_counted(used["setting"]),
         sources_used=_counted(used["source_name"]),
     )
     notes: list[str] = []
@@ -409,25 +499,56 @@ def forecast(
     elif method == "predictive":
         extra = predictive_detail(f, target, benchmark, ceiling, front, data_end, as_of, seed)
     if f.n_failed:
-        notes.append(f"{f.n_failed} of {n_boot} bootstrap resamples could not be fitted and were left out of the intervals.")
+        notes.append(
+            f"{f.n_failed} of {n_boot} bootstrap resamples could not be fitted and were left out of the intervals."
+        )
     if method == "compute+date":
-        notes.append("Log compute and release date are strongly correlated, so s and g trade off: read the halving "
-                     "time's interval, not only its median.")
+        notes.append(
+            "Log compute and release date are strongly correlated, so s and g trade off: read the halving "
+            "time's interval, not only its median."
+        )
     past = None
     if reached and hindcast:
         before = reached.date - dt.timedelta(days=1)
         try:
-            h = forecast(store, benchmark, target, as_of=before, source=source, settings=settings,
-                         include_imputed=include_imputed, ceiling=ceiling, n_boot=n_boot, seed=seed,
-                         trend_since=trend_since, compute_noise=compute_noise, method=method, hindcast=False, side=False)
+            h = forecast(
+                store,
+                benchmark,
+                target,
+                as_of=before,
+                source=source,
+                settings=settings,
+                include_imputed=include_imputed,
+                ceiling=ceiling,
+                n_boot=n_boot,
+                seed=seed,
+                trend_since=trend_since,
+                compute_noise=compute_noise,
+                method=method,
+                hindcast=False,
+                side=False,
+            )
             past = Hindcast(as_of=before, n_fit=h.data.n_fit, log10_compute=h.log10_compute, year=h.year)
         except (FitError, UsageError) as exc:
             past = Hindcast(as_of=before, error=str(exc))
     end_year = float(decimal_year(np.datetime64(data_end)))
-    others = side_by_side(sel, front, target, ceiling=ceiling, as_of=data_end, seed=seed, skip=method,
-                          reached=reached is not None, end_year=end_year) if side else ()
+    others = (
+        side_by_side(
+            sel,
+            front,
+            target,
+            ceiling=ceiling,
+            as_of=data_end,
+            seed=seed,
+            skip=method,
+            reached=reached is not None,
+            end_year=end_year,
+        )
+        if side
+        else ()
+    )
     if method == "date" and side:  # the fit chart of the date method draws this curve (score against time)
-        first = float(decimal_year(np.datetime64(min(rows["release_date"].min(), data_end))))
+        first = float(decimal_year(np.datetime64(min(date_min(rows["release_date"]), data_end))))
         extra["curve"] = _date_curve(f, f.params.get("floor", benchmark.floor), ceiling, first - 0.5, end_year + 6)
     year = interval(f.draws(target))
     flags = year_flags(year.median, year.lo80, reached=reached is not None, data_end_year=end_year, n=f.n)
@@ -435,15 +556,36 @@ def forecast(
         flags.insert(0, declined)
         notes.insert(0, f"{declined[0].upper()}{declined[1:]}: the {method} method's dates are shown instead, flagged.")
     if method == "compute":
-        flags += compute_flag(extra.get("log10_compute").median if extra.get("log10_compute") else None)
+        needed = extra.get("log10_compute")
+        flags += compute_flag(needed.median if needed is not None else None)
     pt = f.point(target)
     return Forecast(
-        benchmark=benchmark, target=target, method=method, label=m.LABELS[method], as_of=as_of, made_on=today,
-        n_boot=n_boot, seed=seed, compute_noise=compute_noise, data=data, n_points=f.n, n_boot_failed=f.n_failed,
-        params=f.params, point_year=pt if math.isfinite(pt) else None, year=year,
+        benchmark=benchmark,
+        target=target,
+        method=method,
+        label=m.LABELS[method],
+        as_of=as_of,
+        made_on=today,
+        n_boot=n_boot,
+        seed=seed,
+        compute_noise=compute_noise,
+        data=data,
+        n_points=f.n,
+        n_boot_failed=f.n_failed,
+        params=f.params,
+        point_year=pt if math.isfinite(pt) else None,
+        year=year,
         halving_years=interval(f.halving_draws) if f.halving_draws is not None else None,
-        reached=reached, hindcast=past, notes=tuple(notes), others=others, points=rows,
-        frontier_points=front if method == "compute" else None, data_end=data_end,
-        best=best_so_far(store, benchmark, sel.rows, as_of), freshness=freshness(store, data_end),
-        track=track_record(benchmark.id, method), flags=tuple(flags), **extra,
+        reached=reached,
+        hindcast=past,
+        notes=tuple(notes),
+        others=others,
+        points=rows,
+        frontier_points=front if method == "compute" else None,
+        data_end=data_end,
+        best=best_so_far(store, benchmark, sel.rows, as_of),
+        freshness=freshness(store, data_end),
+        track=track_record(benchmark.id, method),
+        flags=tuple(flags),
+        **extra,
     )

@@ -56,7 +56,9 @@ def default_dir(data: str | Path | None = None) -> Path:
 
 def data_hashes(data_dir: str | Path | None = None) -> dict[str, str]:
     root = Path(data_dir or default_data_dir())
-    return {name: hashlib.sha256((root / name).read_bytes()).hexdigest() for name in DATA_FILES if (root / name).exists()}
+    return {
+        name: hashlib.sha256((root / name).read_bytes()).hexdigest() for name in DATA_FILES if (root / name).exists()
+    }
 
 
 def canonical(rec: dict) -> bytes:
@@ -78,7 +80,7 @@ def verify(text: str) -> tuple[str, dict | None, str]:
     """
     try:
         rec = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         return CHECK_FAILED, None, f"not valid JSON ({exc.msg} at line {exc.lineno}): truncated or damaged"
     if not isinstance(rec, dict) or not isinstance(rec.get("forecast"), dict):
         return CHECK_FAILED, None, "not a tracker forecast record"
@@ -111,7 +113,7 @@ def write_once(path: Path, content: bytes) -> bool:
         try:
             view = memoryview(content)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.fsync(fd)
         finally:
             os.close(fd)
@@ -154,11 +156,15 @@ def save(fc, inputs: dict, *, folder: str | Path | None = None, data_dir: str | 
     """
     loc = location.ledger(folder, data_dir)
     if loc.read_only:
-        raise UsageError(f"cannot save: the ledger shipped with tracker ({loc.path}) is read only; pass --ledger-dir DIR, "
-                         f"or {location.INIT_HINT}")
+        raise UsageError(
+            f"cannot save: the ledger shipped with tracker ({loc.path}) is read only; pass --ledger-dir DIR, "
+            f"or {location.INIT_HINT}"
+        )
     folder = loc.path
     stem = f"{fc.made_on.isoformat()}_{fc.benchmark.id}_{fc.target:g}_{fc.method.replace('+', '-')}"
-    text = (json.dumps(sign(record(fc, inputs, data_dir)), indent=1, sort_keys=False, allow_nan=False) + "\n").encode("utf-8")
+    text = (json.dumps(sign(record(fc, inputs, data_dir)), indent=1, sort_keys=False, allow_nan=False) + "\n").encode(
+        "utf-8"
+    )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for k in range(1, 1000):
@@ -244,8 +250,14 @@ def score(folder: str | Path | None = None, *, data: str | Path | None = None) -
                 continue
             inp = rec.get("inputs") or {}
             try:
-                truth = select(store, b, as_of=last, source=inp.get("source"), settings=inp.get("settings"),
-                               include_imputed=bool(inp.get("include_imputed")))
+                truth = select(
+                    store,
+                    b,
+                    as_of=last,
+                    source=inp.get("source"),
+                    settings=inp.get("settings"),
+                    include_imputed=bool(inp.get("include_imputed")),
+                )
             except (UsageError, TypeError, ValueError) as exc:
                 out.append(_unscored(path, rec, f"its inputs cannot be replayed ({exc})"))
                 continue
@@ -264,14 +276,27 @@ def score(folder: str | Path | None = None, *, data: str | Path | None = None) -
                 status = "overdue"
             else:
                 status = "open"
-            out.append(Scored(
-                path=path.name, made_on=rec["made_on"], benchmark=b.id, target=target, method=str(rec.get("method")),
-                median=yd.get("median"), lo80=yd.get("lo80"), hi80=yd.get("hi80"), status=status,
-                actual=hit.date.isoformat() if hit else None, actual_model=hit.model_name if hit else None,
-                error_months=None if err is None or not math.isfinite(err) else round(err, 1),
-                data_changed=hashes != rec.get("data_sha256"), check=check, problem=why,
-                data_end=vintage.isoformat(), truth_cutoff=cutoff.isoformat(),
-            ))
+            out.append(
+                Scored(
+                    path=path.name,
+                    made_on=rec["made_on"],
+                    benchmark=b.id,
+                    target=target,
+                    method=str(rec.get("method")),
+                    median=yd.get("median"),
+                    lo80=yd.get("lo80"),
+                    hi80=yd.get("hi80"),
+                    status=status,
+                    actual=hit.date.isoformat() if hit else None,
+                    actual_model=hit.model_name if hit else None,
+                    error_months=None if err is None or not math.isfinite(err) else round(err, 1),
+                    data_changed=hashes != rec.get("data_sha256"),
+                    check=check,
+                    problem=why,
+                    data_end=vintage.isoformat(),
+                    truth_cutoff=cutoff.isoformat(),
+                )
+            )
     return out
 
 
@@ -284,7 +309,20 @@ def _unscored(path: Path, rec: dict | None, why: str) -> Scored:
         return v if isinstance(v, str) else "?"
 
     target = rec.get("target")
-    return Scored(path=path.name, made_on=text("made_on"), benchmark=text("benchmark"),
-                  target=float(target) if isinstance(target, (int, float)) else float("nan"), method=text("method"),
-                  median=None, lo80=None, hi80=None, status="not scored", actual=None, actual_model=None,
-                  error_months=None, data_changed=False, check=CHECK_FAILED, problem=why)
+    return Scored(
+        path=path.name,
+        made_on=text("made_on"),
+        benchmark=text("benchmark"),
+        target=float(target) if isinstance(target, (int, float)) else float("nan"),
+        method=text("method"),
+        median=None,
+        lo80=None,
+        hi80=None,
+        status="not scored",
+        actual=None,
+        actual_model=None,
+        error_months=None,
+        data_changed=False,
+        check=CHECK_FAILED,
+        problem=why,
+    )

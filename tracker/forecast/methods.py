@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-
 import polars as pl
 
 from tracker.data.select import record_mask
@@ -110,10 +109,14 @@ def state_of_the_art(years: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray,
 
 def compute_sd(confidence: pl.Series) -> np.ndarray:
     """Standard deviation of log10 compute implied by Epoch AI's confidence levels (unknown: speculative)."""
-    return np.array([math.log10(CONFIDENCE_FACTOR_90.get(c, 30.0)) / Z90 for c in confidence.fill_null("speculative").to_list()])
+    return np.array(
+        [math.log10(CONFIDENCE_FACTOR_90.get(c, 30.0)) / Z90 for c in confidence.fill_null("speculative").to_list()]
+    )
 
 
-def fit_trend_draws(fy: np.ndarray, fx: np.ndarray, n_boot: int, seed: int) -> tuple[trendmod.Trend, np.ndarray, np.ndarray]:
+def fit_trend_draws(
+    fy: np.ndarray, fx: np.ndarray, n_boot: int, seed: int
+) -> tuple[trendmod.Trend, np.ndarray, np.ndarray]:
     tr = trendmod.fit_trend(fy, fx)
     ti, ts = trendmod.bootstrap_trend(fy, fx, n_boot=n_boot, seed=seed + 1)
     return tr, ti, ts
@@ -133,23 +136,41 @@ def fit_compute(x, y, *, floor, ceiling, weight, fy, fx, n_boot, seed, x_sd=None
     def pt(t: float) -> float:
         return (point.x_for(t) - tr.intercept) / tr.slope if point.rising and tr.growing else math.inf
 
-    return MethodFit("compute", len(x), n_boot, boot.n_failed, {"a": point.a, "s": point.s, "trend_slope": tr.slope},
-                     draws, pt, sigmoid=point, boot=boot, trend=tr)
+    return MethodFit(
+        "compute",
+        len(x),
+        n_boot,
+        boot.n_failed,
+        {"a": point.a, "s": point.s, "trend_slope": tr.slope},
+        draws,
+        pt,
+        sigmoid=point,
+        boot=boot,
+        trend=tr,
+    )
 
 
 def fit_date(years, scores, *, floor, ceiling, weight, n_boot, seed, method="date") -> MethodFit:
     ry, rs = state_of_the_art(np.asarray(years, float), np.asarray(scores, float))
     if ry.size < MIN_POINTS:
-        raise FitError(f"only {plural(ry.size, 'state-of-the-art record')}; the date method needs at least {MIN_POINTS}")
+        raise FitError(
+            f"only {plural(ry.size, 'state-of-the-art record')}; the date method needs at least {MIN_POINTS}"
+        )
     point = fit_sigmoid(ry, rs, floor=floor, ceiling=ceiling, weight=weight)
     boot = bootstrap_sigmoid(ry, rs, floor=floor, ceiling=ceiling, weight=weight, n_boot=n_boot, seed=seed)
 
     def pt(t: float) -> float:
         return point.x_for(t) if point.rising else math.inf
 
-    return MethodFit(method, int(ry.size), n_boot, boot.n_failed,
-                     {"a": point.a, "s_per_year": point.s, "midpoint_year": point.midpoint, "floor": floor},
-                     boot.x_for, pt)
+    return MethodFit(
+        method,
+        int(ry.size),
+        n_boot,
+        boot.n_failed,
+        {"a": point.a, "s_per_year": point.s, "midpoint_year": point.midpoint, "floor": floor},
+        boot.x_for,
+        pt,
+    )
 
 
 def fit_linear(years, scores, *, as_of_year: float, n_boot: int, seed: int) -> MethodFit:
@@ -160,13 +181,14 @@ def fit_linear(years, scores, *, as_of_year: float, n_boot: int, seed: int) -> M
     years, run = years[order], np.maximum.accumulate(scores[order])
     start = as_of_year - LINEAR_WINDOW_YEARS
     inside = years >= start
-    py, ps = list(years[inside]), list(run[inside])
+    py, ps = years[inside], run[inside]
     if (~inside).any():  # the state of the art at the window's start
-        py.insert(0, start)
-        ps.insert(0, float(run[~inside][-1]))
-    py, ps = np.array(py), np.array(ps)
+        py = np.concatenate([[start], py])
+        ps = np.concatenate([[float(run[~inside][-1])], ps])
     if py.size < MIN_POINTS or np.ptp(py) <= 0:
-        raise FitError(f"only {plural(py.size, 'dated point')} in the last two years; the linear baseline needs {MIN_POINTS}")
+        raise FitError(
+            f"only {plural(py.size, 'dated point')} in the last two years; the linear baseline needs {MIN_POINTS}"
+        )
     tr = trendmod.fit_trend(py, ps)
     ti, ts = trendmod.bootstrap_trend(py, ps, n_boot=n_boot, seed=seed)
 
@@ -176,8 +198,15 @@ def fit_linear(years, scores, *, as_of_year: float, n_boot: int, seed: int) -> M
     def pt(t: float) -> float:
         return (t - tr.intercept) / tr.slope if tr.growing else math.inf
 
-    return MethodFit("linear", int(py.size), n_boot, int(np.isnan(ts).sum()),
-                     {"intercept": tr.intercept, "slope_per_year": tr.slope}, draws, pt)
+    return MethodFit(
+        "linear",
+        int(py.size),
+        n_boot,
+        int(np.isnan(ts).sum()),
+        {"intercept": tr.intercept, "slope_per_year": tr.slope},
+        draws,
+        pt,
+    )
 
 
 def fit_compute_date(x, years, y, *, floor, ceiling, weight, fy, fx, n_boot, seed) -> MethodFit:
@@ -204,8 +233,14 @@ def fit_compute_date(x, years, y, *, floor, ceiling, weight, fy, fx, n_boot, see
         halving = np.where((s > 0) & (g > 0), math.log10(2) * s / g, np.inf)
     halving[np.isnan(g)] = np.nan
     se = pf.se
-    params = {"a": pa, "s_per_decade": ps, "g_per_year": pg, "se": [float(v) for v in se], "scale": pf.scale,
-              "halving_years": (math.log10(2) * ps / pg) if ps > 0 and pg > 0 else None}
+    params = {
+        "a": pa,
+        "s_per_decade": ps,
+        "g_per_year": pg,
+        "se": [float(v) for v in se],
+        "scale": pf.scale,
+        "halving_years": (math.log10(2) * ps / pg) if ps > 0 and pg > 0 else None,
+    }
     return MethodFit("compute+date", len(x), n_boot, n_failed, params, draws, pt, halving)
 
 
@@ -229,8 +264,18 @@ def from_logit(u: Any, floor: float, ceiling: float) -> Any:
     return float(out) if np.ndim(out) == 0 else out
 
 
-def fit_predictive(years, scores, *, floor: float, ceiling: float, t0: float, n_boot: int, seed: int,
-                   window: float = DEFAULT_WINDOW, delta: float = DEFAULT_DELTA) -> MethodFit:
+def fit_predictive(
+    years,
+    scores,
+    *,
+    floor: float,
+    ceiling: float,
+    t0: float,
+    n_boot: int,
+    seed: int,
+    window: float = DEFAULT_WINDOW,
+    delta: float = DEFAULT_DELTA,
+) -> MethodFit:
     """Simulated futures of frontier models from ``t0`` (``tracker.fit.simulate``): the first crossing of any target."""
     years = np.asarray(years, float)
     u = to_logit(np.asarray(scores, float), floor, ceiling)
@@ -250,15 +295,32 @@ def fit_predictive(years, scores, *, floor: float, ceiling: float, t0: float, n_
     y = u[keep][fd.near]
     slope, level = np.polyfit(x, y, 1)
     resid = y - (level + slope * x)
-    params = {"n_near": fd.n_near, "window_years": fd.window, "delta_logit": delta,
-              "level_at_as_of": from_logit(level, floor, ceiling), "slope_logit_per_year": float(slope),
-              "scatter_logit": float(np.sqrt(resid @ resid / max(x.size - 2, 1))),
-              "arrivals_per_year": fd.n_near / fd.window, "best_at_as_of": from_logit(fd.best0, floor, ceiling)}
+    params = {
+        "n_near": fd.n_near,
+        "window_years": fd.window,
+        "delta_logit": delta,
+        "level_at_as_of": from_logit(level, floor, ceiling),
+        "slope_logit_per_year": float(slope),
+        "scatter_logit": float(np.sqrt(resid @ resid / max(x.size - 2, 1))),
+        "arrivals_per_year": fd.n_near / fd.window,
+        "best_at_as_of": from_logit(fd.best0, floor, ceiling),
+    }
     return MethodFit("predictive", fd.n_near, n_boot, fd.n_failed, params, draws, pt, futures=fut, frontier=fd)
 
 
-def fit_method(method: str, rows, frontier, *, floor: float, ceiling: float, weight: float,
-               as_of: dt.date, n_boot: int, seed: int, compute_noise: bool = False) -> MethodFit:
+def fit_method(
+    method: str,
+    rows,
+    frontier,
+    *,
+    floor: float,
+    ceiling: float,
+    weight: float,
+    as_of: dt.date,
+    n_boot: int,
+    seed: int,
+    compute_noise: bool = False,
+) -> MethodFit:
     """Fit ``method`` to selected rows (all models with a comparable score, ``in_fit``
     marking those with a usable compute estimate) and frontier models, as of ``as_of``.
 
@@ -270,11 +332,22 @@ def fit_method(method: str, rows, frontier, *, floor: float, ceiling: float, wei
     years = trendmod.decimal_year(rows["release_date"].to_numpy()) if rows.height else np.array([])
     scores = rows["score"].to_numpy()
     if method == "predictive":
-        return fit_predictive(years, scores, floor=floor, ceiling=ceiling,
-                              t0=float(trendmod.decimal_year(np.datetime64(as_of))), n_boot=n_boot, seed=seed,
-                              **PREDICTIVE_OPTIONS)
+        return fit_predictive(
+            years,
+            scores,
+            floor=floor,
+            ceiling=ceiling,
+            t0=float(trendmod.decimal_year(np.datetime64(as_of))),
+            n_boot=n_boot,
+            seed=seed,
+            **PREDICTIVE_OPTIONS,
+        )
     if method in ("compute", "compute+date"):
-        fr = rows.filter(rows["in_fit"]) if "in_fit" in rows.columns else rows.filter(rows["log10_compute"].is_not_null())
+        fr = (
+            rows.filter(rows["in_fit"])
+            if "in_fit" in rows.columns
+            else rows.filter(rows["log10_compute"].is_not_null())
+        )
         if fr.height < MIN_POINTS + (method == "compute+date"):
             raise FitError(f"only {plural(fr.height, 'model')} with a usable compute estimate")
         if frontier.height < MIN_POINTS:
@@ -283,17 +356,38 @@ def fit_method(method: str, rows, frontier, *, floor: float, ceiling: float, wei
         fx = frontier["log10_compute"].to_numpy()
         x = fr["log10_compute"].to_numpy()
         if method == "compute":
-            return fit_compute(x, fr["score"].to_numpy(), floor=floor, ceiling=ceiling, weight=weight,
-                               fy=fy, fx=fx, n_boot=n_boot, seed=seed,
-                               x_sd=compute_sd(fr["confidence"]) if compute_noise else None)
-        return fit_compute_date(x, trendmod.decimal_year(fr["release_date"].to_numpy()), fr["score"].to_numpy(),
-                                floor=floor, ceiling=ceiling, weight=weight, fy=fy, fx=fx, n_boot=n_boot, seed=seed)
+            return fit_compute(
+                x,
+                fr["score"].to_numpy(),
+                floor=floor,
+                ceiling=ceiling,
+                weight=weight,
+                fy=fy,
+                fx=fx,
+                n_boot=n_boot,
+                seed=seed,
+                x_sd=compute_sd(fr["confidence"]) if compute_noise else None,
+            )
+        return fit_compute_date(
+            x,
+            trendmod.decimal_year(fr["release_date"].to_numpy()),
+            fr["score"].to_numpy(),
+            floor=floor,
+            ceiling=ceiling,
+            weight=weight,
+            fy=fy,
+            fx=fx,
+            n_boot=n_boot,
+            seed=seed,
+        )
     if method == "date":
         return fit_date(years, scores, floor=floor, ceiling=ceiling, weight=weight, n_boot=n_boot, seed=seed)
     if method == "sigmoid-time":
-        return fit_date(years, scores, floor=0.0, ceiling=ceiling, weight=weight, n_boot=n_boot, seed=seed,
-                        method="sigmoid-time")
+        return fit_date(
+            years, scores, floor=0.0, ceiling=ceiling, weight=weight, n_boot=n_boot, seed=seed, method="sigmoid-time"
+        )
     if method == "linear":
-        return fit_linear(years, scores, as_of_year=float(trendmod.decimal_year(np.datetime64(as_of))),
-                          n_boot=n_boot, seed=seed)
+        return fit_linear(
+            years, scores, as_of_year=float(trendmod.decimal_year(np.datetime64(as_of))), n_boot=n_boot, seed=seed
+        )
     raise FitError(f"unknown method {method!r}; use one of: {', '.join(METHODS + BASELINES)}")

@@ -19,7 +19,7 @@ from importlib import resources
 import polars as pl
 
 from tracker.data.catalog import Benchmark
-from tracker.data.select import Reached, first_reached
+from tracker.data.select import Reached, first_reached, num_max
 from tracker.data.store import Store
 
 TRACK_RECORD = "track_record.json"
@@ -79,8 +79,7 @@ def best_so_far(store: Store, benchmark: Benchmark, rows: pl.DataFrame, as_of: d
 def _best(rows: pl.DataFrame) -> Reached | None:
     if rows.height == 0:
         return None
-    top = rows["score"].max()
-    return first_reached(rows, float(top))  # the earliest model with the best score
+    return first_reached(rows, num_max(rows["score"]))  # the earliest model with the best score
 
 
 def freshness(store: Store, data_end: dt.date) -> Freshness:
@@ -110,8 +109,9 @@ def track_record(benchmark_id: str, method: str, record: dict | None = None) -> 
     return None
 
 
-def year_flags(median: float | None, lo80: float | None, *, reached: bool, data_end_year: float,
-               n: int | None) -> list[str]:
+def year_flags(
+    median: float | None, lo80: float | None, *, reached: bool, data_end_year: float, n: int | None
+) -> list[str]:
     """Why a method's dates should not be read at face value (empty when nothing is wrong)."""
     flags = []
     if median is None:

@@ -76,8 +76,10 @@ class Unmapped:
     suggestion: str
 
     def command(self) -> str:
-        return (f"tracker add alias --source {self.source} --external-id {_shell(self.external_id)} "
-                f"--model-id {self.suggestion or 'MODEL_ID'} --reason {_shell('WHY THE MAPPING HOLDS')}")
+        return (
+            f"tracker add alias --source {self.source} --external-id {_shell(self.external_id)} "
+            f"--model-id {self.suggestion or 'MODEL_ID'} --reason {_shell('WHY THE MAPPING HOLDS')}"
+        )
 
 
 @dataclass
@@ -104,12 +106,26 @@ class ImportReport:
 
     def to_dict(self) -> dict:
         return {
-            "kind": self.kind, "file": str(self.file), "table": self.table, "read": self.read,
-            "new": self.new, "unchanged": self.unchanged,
-            "changes": [{"line": c.line, "key": list(c.key), "fields": {f: [c.old.get(f, ""), c.new.get(f, "")] for f in c.fields}}
-                        for c in self.changes],
-            "applied_changes": self.update, "unmapped": [u.__dict__ | {"command": u.command()} for u in self.unmapped],
-            "untracked": self.untracked, "skipped": self.skipped, "kept": self.kept, "new_aliases": self.new_aliases,
+            "kind": self.kind,
+            "file": str(self.file),
+            "table": self.table,
+            "read": self.read,
+            "new": self.new,
+            "unchanged": self.unchanged,
+            "changes": [
+                {
+                    "line": c.line,
+                    "key": list(c.key),
+                    "fields": {f: [c.old.get(f, ""), c.new.get(f, "")] for f in c.fields},
+                }
+                for c in self.changes
+            ],
+            "applied_changes": self.update,
+            "unmapped": [u.__dict__ | {"command": u.command()} for u in self.unmapped],
+            "untracked": self.untracked,
+            "skipped": self.skipped,
+            "kept": self.kept,
+            "new_aliases": self.new_aliases,
             "written": [str(p) for p in (self.result.written if self.result else [])],
             "dry_run": bool(self.result and self.result.dry_run),
         }
@@ -129,8 +145,10 @@ def _sibling_model_versions(file: Path, given: str | Path | None, *, required: b
     if not mv.is_file() and not required and not given:
         return None  # the reader guesses ids without it; the aliases decide anyway
     if not mv.is_file():
-        raise UsageError(f"{mv}: Epoch AI's model_versions.csv not found; pass --model-versions PATH "
-                         "(data/model_versions.csv of epoch-research/benchmark-stitching)")
+        raise UsageError(
+            f"{mv}: Epoch AI's model_versions.csv not found; pass --model-versions PATH "
+            "(data/model_versions.csv of epoch-research/benchmark-stitching)"
+        )
     return mv
 
 
@@ -158,8 +176,10 @@ def _read_mmlu(file: Path, mv: Path | None, names: dict[str, str]) -> tuple[list
             continue
         m = r.mapping
         out.append(External(r.score, m.alias_source, m.alias_external_id, r.score["model_id"], m.reason))
-    skipped += [f"{name} [{version or 'no version'}] {em} ({source}): which model is meant is not certain"
-                for name, version, em, source in dropped]
+    skipped += [
+        f"{name} [{version or 'no version'}] {em} ({source}): which model is meant is not certain"
+        for name, version, em, source in dropped
+    ]
     return out, skipped
 
 
@@ -167,8 +187,10 @@ def _read_swebench(file: Path, mv: Path | None, _names: dict[str, str]) -> tuple
 
     imp = import_leaderboards(file, mv)
     reasons = {a["external_id"]: a["reason"] for a in imp.aliases}
-    out = [External(r, ALIAS_SOURCE, r["model_version"], r["model_id"], reasons.get(r["model_version"], ""))
-           for r in imp.scores]
+    out = [
+        External(r, ALIAS_SOURCE, r["model_version"], r["model_id"], reasons.get(r["model_version"], ""))
+        for r in imp.scores
+    ]
     return out, [f"{board}: {entry}: {why}" for board, entry, why in imp.skipped]
 
 
@@ -183,8 +205,10 @@ def vintage_label(file: Path) -> str:
     base = _MODEL_FILES.get(file.name)
     snap = re.search(r"(\d{4}-\d{2})", file.parent.name)
     if not base or not snap:
-        raise UsageError(f"{file}: cannot tell which Epoch AI models file and snapshot this is; "
-                         "pass --vintage 'Notable AI models database (2025-11 snapshot)' or similar")
+        raise UsageError(
+            f"{file}: cannot tell which Epoch AI models file and snapshot this is; "
+            "pass --vintage 'Notable AI models database (2025-11 snapshot)' or similar"
+        )
     label = f"{base} ({snap.group(1)} snapshot)"
     if file.name == "frontier_ai_models.csv" and snap.group(1) == "2025-11":
         label = f"{base} (2025-11 snapshot, entries to 2025-07)"
@@ -194,13 +218,30 @@ def vintage_label(file: Path) -> str:
 def _read_models(file: Path, vintage: str) -> tuple[list[External], list[str]]:
 
     rows = read_epoch_models(file, vintage)
-    return ([External({**public_model(r), "_frontier_recomputed": r["_frontier_recomputed"]}, "epoch-model", r["name"], r["id"],
-                      "our id is the slug of Epoch AI's models-database name") for r in rows if not r["_conflict"]],
-            [r["_conflict"] for r in rows if r["_conflict"]])
+    return (
+        [
+            External(
+                {**public_model(r), "_frontier_recomputed": r["_frontier_recomputed"]},
+                "epoch-model",
+                r["name"],
+                r["id"],
+                "our id is the slug of Epoch AI's models-database name",
+            )
+            for r in rows
+            if not r["_conflict"]
+        ],
+        [r["_conflict"] for r in rows if r["_conflict"]],
+    )
 
 
-def read_external(kind: str, file: str | Path, *, model_versions: str | Path | None = None,
-                  vintage: str | None = None, epoch_names: dict[str, str] | None = None) -> tuple[list[External], list[str]]:
+def read_external(
+    kind: str,
+    file: str | Path,
+    *,
+    model_versions: str | Path | None = None,
+    vintage: str | None = None,
+    epoch_names: dict[str, str] | None = None,
+) -> tuple[list[External], list[str]]:
     """Rows of a published file (with their external ids) and the entries the reader left out."""
     file = Path(file)
     if kind not in KINDS:
@@ -219,8 +260,12 @@ def read_external(kind: str, file: str | Path, *, model_versions: str | Path | N
 
 
 #: The reader of each score importer (epoch-models is read by _read_models).
-_READERS: dict[str, Callable] = {"epoch-runs": _read_runs, "epoch-mmlu": _read_mmlu,
-                                 "swebench-leaderboard": _read_swebench, "gpai": _read_gpai}
+_READERS: dict[str, Callable] = {
+    "epoch-runs": _read_runs,
+    "epoch-mmlu": _read_mmlu,
+    "swebench-leaderboard": _read_swebench,
+    "gpai": _read_gpai,
+}
 
 
 # --------------------------------------------------------------------------
@@ -233,7 +278,7 @@ def _same(col: str, a: str, b: str) -> bool:
         # Epoch renames developers between vintages ("Zhipu AI" -> "Z.ai (Zhipu AI)"): a name
         # that contains the other is the same developer, not a change to propose.
         sa, sb = ([o.strip().lower() for o in x.split(",")] for x in (a, b))
-        return len(sa) == len(sb) and all(x in y or y in x for x, y in zip(sa, sb))
+        return len(sa) == len(sb) and all(x in y or y in x for x, y in zip(sa, sb, strict=True))
     if col in NUMERIC and a and b:
         try:
             return float(a) == float(b)
@@ -263,13 +308,19 @@ def _model_change(old: dict[str, str], new: dict[str, str], vintage: str, kept: 
     """
     overrides = {r["field"]: r for r in mappings.load("model_overrides") if r["model_id"] == old["id"]}
     is_version = old.get("family", old["id"]) != old["id"] or old.get("preview") == "true"
-    why = ("a preview is in no fit or trend" if old.get("preview") == "true"
-           else f"a later version of {old.get('family')}: compute and the flag stay on the row the estimate is for")
+    why = (
+        "a preview is in no fit or trend"
+        if old.get("preview") == "true"
+        else f"a later version of {old.get('family')}: compute and the flag stay on the row the estimate is for"
+    )
     merged = dict(old)
     for col in MODEL_COMPARED:
         if new.get(col) and not _same(col, old.get(col, ""), new[col]):
             if col in overrides:
-                kept.append(f"{old['id']}: {col} {old.get(col, '')} kept over the file's {new[col]} ({overrides[col]['reason']})")
+                kept.append(
+                    f"{old['id']}: {col} {old.get(col, '')} kept over the file's {new[col]} "
+                    f"({overrides[col]['reason']})"
+                )
                 continue
             merged[col] = new[col]
     first_estimate = bool(new.get("compute_flop")) and not old.get("compute_flop")
@@ -292,14 +343,18 @@ def _model_change(old: dict[str, str], new: dict[str, str], vintage: str, kept: 
                 merged["notes"] = f"{old['notes']}; {new['notes']}" if old.get("notes") else new["notes"]
             if new.get("_frontier_recomputed") == "true" and first_estimate and not is_version:
                 merged["frontier"] = "true"
-                note = "frontier: Epoch AI's definition (top 10 by training compute at release) recomputed from this file"
+                note = (
+                    "frontier: Epoch AI's definition (top 10 by training compute at release) recomputed from this file"
+                )
                 merged["notes"] = f"{merged['notes']}; {note}" if merged.get("notes") else note
     if merged == old:
         return None
     ours, theirs = _snapshot(old.get("compute_source", "")), _snapshot(vintage)
     if ours and theirs and theirs < ours:
         fields = ", ".join(c for c in merged if merged[c] != old.get(c))
-        kept.append(f"{old['id']}: {fields} kept from the {ours} snapshot our row cites, not taken from the older {vintage}")
+        kept.append(
+            f"{old['id']}: {fields} kept from the {ours} snapshot our row cites, not taken from the older {vintage}"
+        )
         return None
     return merged
 
@@ -330,13 +385,16 @@ def _no_earlier_than_benchmark(row: dict[str, str], published: dict[str, str]) -
     """
     pub = published.get(row["benchmark_id"], "")
     if pub and row.get("date_reported") and row["date_reported"] < pub:
-        note = f"source dates it {row['date_reported']}, before {row['benchmark_id']} was published ({pub}): dated {pub}"
+        note = (
+            f"source dates it {row['date_reported']}, before {row['benchmark_id']} was published ({pub}): dated {pub}"
+        )
         return {**row, "date_reported": pub, "notes": f"{row['notes']}; {note}" if row.get("notes") else note}
     return row
 
 
-def _track_new(externals: list[External], current: writer.Current, since: str,
-               report: ImportReport) -> tuple[list[writer.Row], list[writer.Row]]:
+def _track_new(
+    externals: list[External], current: writer.Current, since: str, report: ImportReport
+) -> tuple[list[writer.Row], list[writer.Row]]:
     """``--add-new SINCE`` (models files): model rows and epoch-model aliases for the file's entries we do not track.
 
     An entry whose slug is already one of our ids (a model first met in a score file) gets its
@@ -356,35 +414,61 @@ def _track_new(externals: list[External], current: writer.Current, since: str,
             if ext.suggestion in mapped_ids:
                 continue  # our model already has its Epoch entry: a second entry needs a person's decision
             reason = "Epoch AI's models-database name; its slug is our id (the model first met in a score file)"
-        elif (row.get("compute_flop") and row.get("release_date", "") >= since
-              and "language" in row.get("domain", "").lower() and ext.suggestion not in ids):
+        elif (
+            row.get("compute_flop")
+            and row.get("release_date", "") >= since
+            and "language" in row.get("domain", "").lower()
+            and ext.suggestion not in ids
+        ):
             m = {k: v for k, v in row.items() if not k.startswith("_")}
             if row.get("_frontier_recomputed") == "true":
                 m["frontier"] = "true"
-                m["notes"] = "; ".join(x for x in (m.get("notes", ""), "frontier: Epoch AI's definition (top 10 by training "
-                                                    "compute at release) recomputed from this file") if x)
+                m["notes"] = "; ".join(
+                    x
+                    for x in (
+                        m.get("notes", ""),
+                        "frontier: Epoch AI's definition (top 10 by training "
+                        "compute at release) recomputed from this file",
+                    )
+                    if x
+                )
             new_models.append(writer.Row(m, writer.Origin("epoch-models row", len(new_models) + 1)))
             ids.add(ext.suggestion)
-            reason = "our id is the slug of Epoch AI's models-database name (added by tracker import epoch-models --add-new)"
+            reason = (
+                "our id is the slug of Epoch AI's models-database name (added by tracker import epoch-models --add-new)"
+            )
         else:
             continue
-        new_aliases.append(writer.Row({"source": "epoch-model", "external_id": ext.external_id, "model_id": ext.suggestion,
-                                       "effort": "", "reason": reason}, writer.Origin("epoch-models alias", len(new_aliases) + 1)))
+        new_aliases.append(
+            writer.Row(
+                {
+                    "source": "epoch-model",
+                    "external_id": ext.external_id,
+                    "model_id": ext.suggestion,
+                    "effort": "",
+                    "reason": reason,
+                },
+                writer.Origin("epoch-models alias", len(new_aliases) + 1),
+            )
+        )
         mapped_ids.add(ext.suggestion)
     report.new_aliases = [r.values for r in new_aliases]
     return new_models, new_aliases
 
 
-def plan(kind: str, externals: list[External], current: writer.Current, *, vintage: str = "",
-         add_new: str | None = None) -> tuple[writer.Batch, ImportReport]:
+def plan(
+    kind: str, externals: list[External], current: writer.Current, *, vintage: str = "", add_new: str | None = None
+) -> tuple[writer.Batch, ImportReport]:
     """Split the file's rows into new rows, changed rows and unmapped ids, against ``current``."""
     table = "models" if kind == "epoch-models" else "scores"
     report = ImportReport(kind, Path(), table, read=len(externals))
     new_models: list[writer.Row] = []
     if add_new and table == "models":
         new_models, _ = _track_new(externals, current, add_new, report)
-    aliases = {(a["source"], a["external_id"]): a["model_id"]
-               for a in [*current.tables["model_aliases"].rows, *report.new_aliases]}  # new ones: mapped within this import
+    aliases = {
+        (a["source"], a["external_id"]): a["model_id"]
+        for a in [*current.tables["model_aliases"].rows, *report.new_aliases]
+    }  # new ones: mapped within this import
     added_ids = {r.values["id"] for r in new_models}
     state = current.tables[table]
     index = state.index()
@@ -411,8 +495,10 @@ def plan(kind: str, externals: list[External], current: writer.Current, *, vinta
         if table == "scores":
             row = _no_earlier_than_benchmark(row, published)
             if row.get("source_kind") == "lab" and not row.get("checked"):
-                row["checked"] = (f"unverified: imported by tracker import {kind} from {row['source_name']}; "
-                                  "not read on the developer's own page")
+                row["checked"] = (
+                    f"unverified: imported by tracker import {kind} from {row['source_name']}; "
+                    "not read on the developer's own page"
+                )
         if table == "models" and model_id in added_ids:
             continue  # added by --add-new, from this very row
         pos = index.get(state.key(row))
@@ -443,8 +529,9 @@ def plan(kind: str, externals: list[External], current: writer.Current, *, vinta
         report.unmapped = sorted(unmapped.values(), key=lambda u: (u.source, u.external_id))
     batch.add[table] = adds + new_models
     if report.new_aliases:
-        batch.add["model_aliases"] = [writer.Row(a, writer.Origin("epoch-models alias", i + 1))
-                                      for i, a in enumerate(report.new_aliases)]
+        batch.add["model_aliases"] = [
+            writer.Row(a, writer.Origin("epoch-models alias", i + 1)) for i, a in enumerate(report.new_aliases)
+        ]
     report.new = [r.values for r in adds + new_models]
     report.changes = changes
     return batch, report
@@ -457,9 +544,17 @@ def _already_known(kind: str, rows: list[dict[str, str]]) -> Callable[[dict[str,
     return lambda _row: ""
 
 
-def import_file(kind: str, file: str | Path, *, data: str | Path | None = None, model_versions: str | Path | None = None,
-                vintage: str | None = None, update: bool = False, dry_run: bool = False,
-                add_new: str | None = None) -> ImportReport:
+def import_file(
+    kind: str,
+    file: str | Path,
+    *,
+    data: str | Path | None = None,
+    model_versions: str | Path | None = None,
+    vintage: str | None = None,
+    update: bool = False,
+    dry_run: bool = False,
+    add_new: str | None = None,
+) -> ImportReport:
     """Import a published file into the data folder (see the module docstring)."""
     root = Path(data) if data else default_data_dir()
     load_package(root)
@@ -499,22 +594,31 @@ def report_text(r: ImportReport, *, limit: int = 20) -> str:
     lines += writer.change_lines(r.changes, limit=limit)
     lines += writer.preview_lines("model_aliases", r.new_aliases, limit=limit)
     if r.unmapped:
-        lines.append(f"{len(r.unmapped)} external ids have no mapping in model_aliases.csv "
-                     f"({sum(u.rows for u in r.unmapped)} rows not imported); add one per id, e.g.:")
+        lines.append(
+            f"{len(r.unmapped)} external ids have no mapping in model_aliases.csv "
+            f"({sum(u.rows for u in r.unmapped)} rows not imported); add one per id, e.g.:"
+        )
         lines += [f"  {u.command()}   # {u.rows} rows" for u in r.unmapped[:limit]]
         if len(r.unmapped) > limit:
             lines.append(f"  ... and {len(r.unmapped) - limit} more (--json lists all)")
     if r.untracked:
         lines.append(f"{r.untracked} models in the file are not tracked here (no epoch-model alias): left out")
     if r.skipped:
-        lines.append(f"{len(r.skipped)} entries left out by the reader (model not identifiable, or in "
-                     "tracker/ingest/mappings/skip.csv; --json lists each with why)")
+        lines.append(
+            f"{len(r.skipped)} entries left out by the reader (model not identifiable, or in "
+            "tracker/ingest/mappings/skip.csv; --json lists each with why)"
+        )
     if r.kept:
-        lines.append(f"{len(r.kept)} models differ but our row cites a newer snapshot: not proposed (--json lists them)")
+        lines.append(
+            f"{len(r.kept)} models differ but our row cites a newer snapshot: not proposed (--json lists them)"
+        )
     verb = "would add" if r.result and r.result.dry_run else "added"
     summary = f"{verb} {len(r.new)} {r.table} rows, {r.unchanged} unchanged, {len(r.changes)} changed"
     if r.changes:
-        summary += " (applied)" if r.update and not (r.result and r.result.dry_run) else \
-            (" (would be applied)" if r.update else " (not applied: re-run with --update to apply them)")
+        summary += (
+            " (applied)"
+            if r.update and not (r.result and r.result.dry_run)
+            else (" (would be applied)" if r.update else " (not applied: re-run with --update to apply them)")
+        )
     lines.append(summary)
     return "\n".join(lines)

@@ -37,8 +37,8 @@ from pathlib import Path
 import polars as pl
 
 from tracker.data import tables as datamod
-from tracker.errors import ConflictError, DataError, UsageError
 from tracker.data.schema import Package, Resource, load_package
+from tracker.errors import ConflictError, DataError, UsageError
 
 LOCK_NAME = ".tracker.lock"
 _TMP_GLOB = ".*.csv.*.tmp"
@@ -166,7 +166,9 @@ def locked(root: str | os.PathLike, timeout: float | None = None) -> Iterator[No
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise UsageError(f"{path}: cannot create the lock file ({exc.strerror}); is the data folder writable?") from None
+        raise UsageError(
+            f"{path}: cannot create the lock file ({exc.strerror}); is the data folder writable?"
+        ) from None
     try:
         limit = _lock_timeout() if timeout is None else timeout
         start = time.monotonic()
@@ -177,10 +179,15 @@ def locked(root: str | os.PathLike, timeout: float | None = None) -> Iterator[No
                 break
             except BlockingIOError:
                 if time.monotonic() - start >= limit:
-                    raise ConflictError(f"{path}: another tracker add or import held the lock for {limit:g} s; "
-                                        "nothing written. Try again when it is done (TRACKER_LOCK_TIMEOUT sets the wait)") from None
+                    raise ConflictError(
+                        f"{path}: another tracker add or import held the lock for {limit:g} s; "
+                        "nothing written. Try again when it is done (TRACKER_LOCK_TIMEOUT sets the wait)"
+                    ) from None
                 if not told and on_wait is not None:
-                    on_wait(f"waiting for {path}: another tracker add or import is writing (up to {limit:g} s; Ctrl-C stops)")
+                    on_wait(
+                        f"waiting for {path}: another tracker add or import is writing "
+                        f"(up to {limit:g} s; Ctrl-C stops)"
+                    )
                 told = True
                 time.sleep(LOCK_POLL)
         yield
@@ -240,7 +247,9 @@ def read_current(root: str | os.PathLike) -> Current:
     report, tables = datamod.validate_dir(root)
     if tables is None:
         first = report.errors[0] if report.errors else f"{root}: the data folder cannot be read"
-        raise DataError(f"the data folder already has problems, fix them first (tracker validate {root}): {first}", report.errors)
+        raise DataError(
+            f"the data folder already has problems, fix them first (tracker validate {root}): {first}", report.errors
+        )
     pkg = load_package(root)
     out: dict[str, TableState] = {}
     for name, res in pkg.resources.items():
@@ -250,7 +259,7 @@ def read_current(root: str | os.PathLike) -> Current:
         lines = body.split("\n")
         if lines and lines[-1] == "":
             lines.pop()
-        rows = [dict(zip(res.columns, next(csv.reader([ln])))) for ln in lines]
+        rows = [dict(zip(res.columns, next(csv.reader([ln])), strict=True)) for ln in lines]
         out[name] = TableState(res, path, header, lines, rows)
     return Current(pkg, out, report.warnings)
 
@@ -274,14 +283,22 @@ def check_batch(label: str, raw: bytes, res: Resource, *, options: bool = False)
         known = [c for c in header if c in res.columns]
         if known:  # looks like our header (a wrong delimiter gives no known column)
             unknown = [c for c in header if c not in res.columns]
-            missing = [f.name for f in res.fields
-                       if f.required and f.name not in header and f.name not in DEFAULTS.get(res.name, {})]
+            missing = [
+                f.name
+                for f in res.fields
+                if f.required and f.name not in header and f.name not in DEFAULTS.get(res.name, {})
+            ]
             dup = sorted({c for c in header if header.count(c) > 1})
             if unknown or missing or dup:
-                what = "; ".join(x for x in (
-                    f"unknown column(s) {', '.join(unknown)}" if unknown else "",
-                    f"missing required column(s) {', '.join(missing)}" if missing else "",
-                    f"repeated column(s) {', '.join(dup)}" if dup else "") if x)
+                what = "; ".join(
+                    x
+                    for x in (
+                        f"unknown column(s) {', '.join(unknown)}" if unknown else "",
+                        f"missing required column(s) {', '.join(missing)}" if missing else "",
+                        f"repeated column(s) {', '.join(dup)}" if dup else "",
+                    )
+                    if x
+                )
                 raise DataError(f"{label}:1: header: {what}; use columns of {res.path}: {','.join(res.columns)}")
             use = Resource(res.name, res.path, tuple(res.field(c) for c in header), (), ())
     df = datamod.parse_text_table(Path(label), raw, use, report)
@@ -331,7 +348,9 @@ def option_row(res: Resource, values: dict[str, str | None]) -> list[Row]:
     unknown = [k for k in values if k not in res.columns]
     if unknown:
         raise UsageError(f"unknown field(s) {', '.join(unknown)} for {res.name}")
-    raw = (",".join(res.columns) + "\n" + format_row(res, {k: v or "" for k, v in values.items()}) + "\n").encode("utf-8")
+    raw = (",".join(res.columns) + "\n" + format_row(res, {k: v or "" for k, v in values.items()}) + "\n").encode(
+        "utf-8"
+    )
     return check_batch("<options>", raw, res, options=True)
 
 
@@ -352,7 +371,9 @@ def _option_message(message: str, label: str) -> str:
 # --------------------------------------------------------------------------
 
 
-def _merge(state: TableState, adds: list[Row], updates: list[Change]) -> tuple[bytes, list[Origin], list[dict[str, str]]]:
+def _merge(
+    state: TableState, adds: list[Row], updates: list[Change]
+) -> tuple[bytes, list[Origin], list[dict[str, str]]]:
     """New file bytes, the origin of each data line, and the rows added."""
     res = state.resource
     sort_cols = SORT_KEYS.get(res.name, res.primary_key)
@@ -362,7 +383,9 @@ def _merge(state: TableState, adds: list[Row], updates: list[Change]) -> tuple[b
     for ch in updates:
         pos = index.get(ch.key)
         if pos is None:
-            raise ConflictError(f"{state.path}: the row {ch.key} to update is gone (changed by someone else?); re-run the import")
+            raise ConflictError(
+                f"{state.path}: the row {ch.key} to update is gone (changed by someone else?); re-run the import"
+            )
         lines[pos] = format_row(res, ch.new)
     keys = [tuple(r[c] for c in sort_cols) for r in state.rows]
     added = []
@@ -387,7 +410,8 @@ def _check_duplicates(state: TableState, adds: list[Row]) -> None:
         if key in existing:
             raise ConflictError(
                 f"{row.origin.locate(pk[0])} {shown} already exists at {state.path}:{existing[key] + 2}; "
-                "nothing added (change the setting or source if it is a different result, or fix the file by hand)")
+                "nothing added (change the setting or source if it is a different result, or fix the file by hand)"
+            )
         if key in seen:
             first = seen[key].origin
             where = f"line {first.line}" if first.file else "an earlier row"

@@ -23,9 +23,11 @@ LEVELS = tuple(round(0.1 * k, 1) for k in range(1, 10))
 
 def _caption(bt: Backtest) -> str:
     step = {"quick": "every 6 months", "dense": "every quarter"}.get(bt.grid, bt.grid)
-    return (f"Backtest ({bt.grid} grid) as of {bt.as_of[0]} to {bt.as_of[-1]} {step}; truth: data to "
-            f"{bt.last_data_date}. Forecasts at nearby dates are correlated. Data: Epoch AI, GPAI, SWE-bench, lab "
-            "reports; tracker.")
+    return (
+        f"Backtest ({bt.grid} grid) as of {bt.as_of[0]} to {bt.as_of[-1]} {step}; truth: data to "
+        f"{bt.last_data_date}. Forecasts at nearby dates are correlated. Data: Epoch AI, GPAI, SWE-bench, lab "
+        "reports; tracker."
+    )
 
 
 def chart(bt: Backtest, *, title: str | None = None, methods: tuple[str, ...] | None = None):
@@ -37,15 +39,23 @@ def chart(bt: Backtest, *, title: str | None = None, methods: tuple[str, ...] | 
             continue
         lo_clip, hi_clip = p.actual - CLIP_YEARS, p.actual + CLIP_YEARS
 
-        def clip(v, default):
+        def clip(v, default, lo_clip=lo_clip, hi_clip=hi_clip):
             v = default if v is None else v
             return year_to_date(min(max(v, lo_clip), hi_clip)).isoformat()
 
-        rows.append({
-            "benchmark": p.benchmark, "method": p.method, "threshold": p.threshold, "as_of": p.as_of.isoformat(),
-            "actual": year_to_date(p.actual).isoformat(), "forecast": clip(p.median, hi_clip),
-            "lo80": clip(p.lo80, hi_clip), "hi80": clip(p.hi80, hi_clip), "model": p.actual_model,
-        })
+        rows.append(
+            {
+                "benchmark": p.benchmark,
+                "method": p.method,
+                "threshold": p.threshold,
+                "as_of": p.as_of.isoformat(),
+                "actual": year_to_date(p.actual).isoformat(),
+                "forecast": clip(p.median, hi_clip),
+                "lo80": clip(p.lo80, hi_clip),
+                "hi80": clip(p.hi80, hi_clip),
+                "model": p.actual_model,
+            }
+        )
     data = alt.Data(values=rows)
     base = alt.Chart(data)
     axis = alt.Axis(format="%Y", tickCount="year", labelAngle=0)
@@ -58,8 +68,9 @@ def chart(bt: Backtest, *, title: str | None = None, methods: tuple[str, ...] | 
     ident = base.mark_line(color="#6E6E6E", strokeDash=[4, 4]).encode(x="actual:T", y="actual:T")
     layer = alt.layer(ident, bars, pts).properties(width=300, height=240)
     out = layer.facet(facet=alt.Facet("benchmark:N", title=None), columns=2).resolve_scale(x="shared", y="shared")
-    return out.properties(title=alt.Title(title or "Forecast vs actual date a threshold was first reached",
-                                          subtitle=[_caption(bt)]))
+    return out.properties(
+        title=alt.Title(title or "Forecast vs actual date a threshold was first reached", subtitle=[_caption(bt)])
+    )
 
 
 def calibration_chart(bt: Backtest, *, title: str | None = None, methods: tuple[str, ...] | None = None):
@@ -73,14 +84,25 @@ def calibration_chart(bt: Backtest, *, title: str | None = None, methods: tuple[
                 rows.append({"method": meth, "level": level, "coverage": cov, "n": n})
     base = alt.Chart(alt.Data(values=rows))
     scale = alt.Scale(domain=[0, 1])
-    diag = alt.Chart(alt.Data(values=[{"a": 0, "b": 0}, {"a": 1, "b": 1}])).mark_line(
-        color="#6E6E6E", strokeDash=[4, 4]).encode(x=alt.X("a:Q", scale=scale), y=alt.Y("b:Q", scale=scale))
+    diag = (
+        alt.Chart(alt.Data(values=[{"a": 0, "b": 0}, {"a": 1, "b": 1}]))
+        .mark_line(color="#6E6E6E", strokeDash=[4, 4])
+        .encode(x=alt.X("a:Q", scale=scale), y=alt.Y("b:Q", scale=scale))
+    )
     lines = base.mark_line(point=True).encode(
         x=alt.X("level:Q", title="nominal level of the central interval", scale=scale, axis=alt.Axis(format=".0%")),
         y=alt.Y("coverage:Q", title="share of actual dates inside it", scale=scale, axis=alt.Axis(format=".0%")),
         color=alt.Color("method:N", title="method"),
-        tooltip=["method:N", alt.Tooltip("level:Q", format=".0%"), alt.Tooltip("coverage:Q", format=".0%"), "n:Q"])
-    return alt.layer(diag, lines).properties(width=420, height=420, title=alt.Title(
-        title or "Calibration: how often the truth fell inside each interval", subtitle=[
-            "On the diagonal: calibrated. Below it: intervals too narrow (overdue forecasts count as misses).",
-            _caption(bt)]))
+        tooltip=["method:N", alt.Tooltip("level:Q", format=".0%"), alt.Tooltip("coverage:Q", format=".0%"), "n:Q"],
+    )
+    return alt.layer(diag, lines).properties(
+        width=420,
+        height=420,
+        title=alt.Title(
+            title or "Calibration: how often the truth fell inside each interval",
+            subtitle=[
+                "On the diagonal: calibrated. Below it: intervals too narrow (overdue forecasts count as misses).",
+                _caption(bt),
+            ],
+        ),
+    )

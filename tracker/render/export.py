@@ -39,12 +39,15 @@ def check_path(path: str | Path, scale: float = 1) -> Path:
     """Raise ``UsageError`` unless ``path`` has a chart extension, its folder exists and it is not a folder."""
     path = Path(path)
     if path.is_dir():
-        raise UsageError(f"cannot save a chart as {str(path)!r}: it is a folder; give a file name ending in "
-                         f"{', '.join(FORMATS)}")
+        raise UsageError(
+            f"cannot save a chart as {str(path)!r}: it is a folder; give a file name ending in {', '.join(FORMATS)}"
+        )
     if path.suffix.lower() not in FORMATS:
         raise UsageError(f"cannot save a chart as {path.name!r}: use a file ending in {', '.join(FORMATS)}")
     if not (isinstance(scale, (int, float)) and 0 < scale <= MAX_SCALE):
-        raise UsageError(f"--scale {scale!r} is out of range; use a number above 0 and at most {MAX_SCALE} (2 for retina)")
+        raise UsageError(
+            f"--scale {scale!r} is out of range; use a number above 0 and at most {MAX_SCALE} (2 for retina)"
+        )
     if not path.parent.is_dir():
         raise UsageError(f"cannot save {path}: folder {path.parent} does not exist")
     if not os.access(path.parent, os.W_OK):
@@ -54,8 +57,13 @@ def check_path(path: str | Path, scale: float = 1) -> Path:
 
 def html_safe(spec_json: str) -> str:
     """JSON that is inert inside an HTML ``<script>`` block (``<``, ``>``, ``&`` as ``\\u`` escapes)."""
-    return (spec_json.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        spec_json.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 _SPEC_START = "const spec = "
@@ -72,8 +80,10 @@ def _html(page: str, spec: dict) -> str:
     start = page.rfind(_SPEC_START)
     end = page.find(_SPEC_END, start) if start >= 0 else -1
     if start < 0 or end < 0:
-        raise UsageError("cannot write a safe HTML chart with this version of vl-convert-python; "
-                         "write .svg or .png instead, or report the version")
+        raise UsageError(
+            "cannot write a safe HTML chart with this version of vl-convert-python; "
+            "write .svg or .png instead, or report the version"
+        )
     safe = html_safe(json.dumps(spec, ensure_ascii=True, allow_nan=False))
     return page[: start + len(_SPEC_START)] + safe + page[end:]
 
@@ -102,7 +112,7 @@ def write_atomic(path: Path, content: bytes, *, exclusive: bool = False) -> Path
             try:
                 view = memoryview(content)
                 while view:
-                    view = view[os.write(fd, view):]
+                    view = view[os.write(fd, view) :]
                 os.fsync(fd)
             finally:
                 os.close(fd)

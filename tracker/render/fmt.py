@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from tracker.errors import plural  # noqa: F401 (re-exported for the text renderers)
 from tracker.fit.resample import Interval
 from tracker.fit.trend import date_from_decimal_year as year_to_date
 from tracker.fit.trend import decimal_year
-from tracker.errors import plural  # noqa: F401 (re-exported for the text renderers)
 from tracker.forecast.forecast import Forecast
 
 
@@ -18,7 +18,7 @@ def flop(log10c: float | None) -> str:
         return "never (open-ended)"
     if not -300 < log10c < 300:  # 10 ** log10c would overflow a float
         return f"1e{log10c:.0f} FLOP"
-    return f"{10 ** log10c:.2e} FLOP"
+    return f"{10**log10c:.2e} FLOP"
 
 
 def mult(fc: Forecast, log10c: float | None) -> str:

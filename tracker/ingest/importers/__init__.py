@@ -34,23 +34,43 @@ _REF = "../shared/reference"
 REGISTRY: dict[str, Importer] = {
     imp.kind: imp
     for imp in (
-        Importer("epoch-runs", "Epoch AI's benchmarks_runs.csv (its own evaluation runs)",
-                 f"tracker import epoch-runs {_REF}/epoch-benchmarks-2025-12/benchmarks_runs.csv --dry-run",
-                 "scores", True),
-        Importer("epoch-mmlu", "Epoch AI's MMLU collection (external_benchmark_mmlu.csv)",
-                 f"tracker import epoch-mmlu {_REF}/epoch-benchmarks-2025-12/external_benchmark_mmlu.csv",
-                 "scores", True),
-        Importer("epoch-models", "one file of Epoch AI's models databases (notable, large-scale, frontier, all models)",
-                 f"tracker import epoch-models {_REF}/epoch-models-2026-05/large_scale_ai_models.csv --update",
-                 "models", False),
-        Importer("swebench-leaderboard", "the official SWE-bench leaderboards.json (bash-only and Verified boards)",
-                 f"tracker import swebench-leaderboard {_REF}/swebench-leaderboards-2025-12/leaderboards.json \\\n"
-                 f"    --model-versions {_REF}/epoch-benchmarks-2025-12/model_versions.csv",
-                 "scores", True),
-        Importer("gpai", "the GPAI Policy Lab's dated scores (dated_scores_four_benchmarks.csv: Epoch AI's "
-                 "evaluations, its MMLU collection, Kaggle Open Benchmarks; RAND subsets and SWE-Bench Pro left out)",
-                 f"tracker import gpai {_REF}/gpai-dated-scores-2026-06/dated_scores_four_benchmarks.csv \\\n"
-                 f"    --model-versions {_REF}/epoch-benchmarks-2025-12/model_versions.csv",
-                 "scores", True),
+        Importer(
+            "epoch-runs",
+            "Epoch AI's benchmarks_runs.csv (its own evaluation runs)",
+            f"tracker import epoch-runs {_REF}/epoch-benchmarks-2025-12/benchmarks_runs.csv --dry-run",
+            "scores",
+            True,
+        ),
+        Importer(
+            "epoch-mmlu",
+            "Epoch AI's MMLU collection (external_benchmark_mmlu.csv)",
+            f"tracker import epoch-mmlu {_REF}/epoch-benchmarks-2025-12/external_benchmark_mmlu.csv",
+            "scores",
+            True,
+        ),
+        Importer(
+            "epoch-models",
+            "one file of Epoch AI's models databases (notable, large-scale, frontier, all models)",
+            f"tracker import epoch-models {_REF}/epoch-models-2026-05/large_scale_ai_models.csv --update",
+            "models",
+            False,
+        ),
+        Importer(
+            "swebench-leaderboard",
+            "the official SWE-bench leaderboards.json (bash-only and Verified boards)",
+            f"tracker import swebench-leaderboard {_REF}/swebench-leaderboards-2025-12/leaderboards.json \\\n"
+            f"    --model-versions {_REF}/epoch-benchmarks-2025-12/model_versions.csv",
+            "scores",
+            True,
+        ),
+        Importer(
+            "gpai",
+            "the GPAI Policy Lab's dated scores (dated_scores_four_benchmarks.csv: Epoch AI's "
+            "evaluations, its MMLU collection, Kaggle Open Benchmarks; RAND subsets and SWE-Bench Pro left out)",
+            f"tracker import gpai {_REF}/gpai-dated-scores-2026-06/dated_scores_four_benchmarks.csv \\\n"
+            f"    --model-versions {_REF}/epoch-benchmarks-2025-12/model_versions.csv",
+            "scores",
+            True,
+        ),
     )
 }

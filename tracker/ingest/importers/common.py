@@ -10,15 +10,40 @@ from tracker.ingest import mappings
 
 # Column order of our tables (datasets/datapackage.json), for rows the importers build.
 SCORE_FIELDS = [
-    "model_id", "benchmark_id", "score", "stderr", "setting", "effort",
-    "model_version", "source_kind", "source_name", "source_url",
-    "date_reported", "checked", "notes",
+    "model_id",
+    "benchmark_id",
+    "score",
+    "stderr",
+    "setting",
+    "effort",
+    "model_version",
+    "source_kind",
+    "source_name",
+    "source_url",
+    "date_reported",
+    "checked",
+    "notes",
 ]
 MODEL_FIELDS = [
-    "id", "name", "family", "organization", "release_date", "release_source_url",
-    "preview", "compute_flop", "compute_low", "compute_high", "confidence",
-    "estimation_method", "compute_source", "compute_source_url", "parameters",
-    "open_weights", "frontier", "domain", "notes",
+    "id",
+    "name",
+    "family",
+    "organization",
+    "release_date",
+    "release_source_url",
+    "preview",
+    "compute_flop",
+    "compute_low",
+    "compute_high",
+    "confidence",
+    "estimation_method",
+    "compute_source",
+    "compute_source_url",
+    "parameters",
+    "open_weights",
+    "frontier",
+    "domain",
+    "notes",
 ]
 ALIAS_FIELDS = ["source", "external_id", "model_id", "effort", "reason"]
 
@@ -55,10 +80,7 @@ def split_effort(version_id: str) -> tuple[str, str]:
 def read_rows(path: str | Path) -> list[dict[str, str]]:
     """CSV rows as dicts (BOM tolerated, keys stripped, missing values as "")."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        return [
-            {(k or "").strip(): (v or "") for k, v in row.items()}
-            for row in csv.DictReader(handle)
-        ]
+        return [{(k or "").strip(): (v or "") for k, v in row.items()} for row in csv.DictReader(handle)]
 
 
 def model_id_for(epoch_model_name: str) -> str:

@@ -22,7 +22,12 @@ from pathlib import Path
 
 from tracker.ingest import mappings
 from tracker.ingest.importers.common import (
-    MODEL_FIELDS, SCORE_FIELDS, first_url, model_id_for, read_rows, split_effort,
+    MODEL_FIELDS,
+    SCORE_FIELDS,
+    first_url,
+    model_id_for,
+    read_rows,
+    split_effort,
 )
 from tracker.ingest.importers.versions import EpochVersions, Resolution, VersionResolver  # noqa: F401 (re-exported)
 
@@ -34,7 +39,11 @@ EPOCH_STITCHING_URL = "https://github.com/epoch-research/benchmark-stitching"
 def run_tasks() -> dict[str, tuple[str, str]]:
     """Epoch task name -> (benchmark id, setting), from mappings/benchmarks.csv. Other tasks
     (the tiny -Public FrontierMath samples, MATH level 5, OTIS mock AIME) are skipped."""
-    return {r["external"]: (r["benchmark_id"], r["setting"]) for r in mappings.load("benchmarks") if r["importer"] == "epoch-runs"}
+    return {
+        r["external"]: (r["benchmark_id"], r["setting"])
+        for r in mappings.load("benchmarks")
+        if r["importer"] == "epoch-runs"
+    }
 
 
 def empty_score() -> dict[str, str]:
@@ -107,9 +116,14 @@ def read_epoch_runs(runs_csv: str | Path, versions: EpochVersions | str | Path) 
             )
             notes.append(f"latest of {len(runs)} runs kept (earlier: {earlier})")
         row.update(
-            model_id=res.model_id, benchmark_id=bench, score=repr(score),
-            setting=setting, effort=effort, model_version=base,
-            source_kind="independent", source_name="Epoch AI Benchmarking Hub",
+            model_id=res.model_id,
+            benchmark_id=bench,
+            score=repr(score),
+            setting=setting,
+            effort=effort,
+            model_version=base,
+            source_kind="independent",
+            source_name="Epoch AI Benchmarking Hub",
             source_url=latest["log viewer"].strip() or EPOCH_DASHBOARD_URL,
             date_reported=parse_started_at(latest["started_at"]),
             notes="; ".join(notes),
@@ -119,8 +133,7 @@ def read_epoch_runs(runs_csv: str | Path, versions: EpochVersions | str | Path) 
 
 
 def alias_row(source: str, external_id: str, model_id: str, effort: str, reason: str) -> dict[str, str]:
-    return {"source": source, "external_id": external_id, "model_id": model_id,
-            "effort": effort, "reason": reason}
+    return {"source": source, "external_id": external_id, "model_id": model_id, "effort": effort, "reason": reason}
 
 
 # --------------------------------------------------------------------------
@@ -170,8 +183,9 @@ class MmluMapping:
     note: str
 
 
-def map_mmlu_row(row: dict[str, str], resolver: EpochVersions,
-                 epoch_names: dict[str, str] | None = None) -> MmluMapping | None:
+def map_mmlu_row(
+    row: dict[str, str], resolver: EpochVersions, epoch_names: dict[str, str] | None = None
+) -> MmluMapping | None:
     """Which model a collection row is about, or None to drop it.
 
     ``epoch_names``: optional {our id: Epoch name} of the models databases, used
@@ -185,8 +199,15 @@ def map_mmlu_row(row: dict[str, str], resolver: EpochVersions,
         if not fixed:
             return None
         res = resolver.resolve(fixed)
-        return MmluMapping(res, "", fixed, "epoch-version", fixed, res.reason if res else "",
-                           f"collection tags this row {version!r}; the source's figure is for {fixed!r}")
+        return MmluMapping(
+            res,
+            "",
+            fixed,
+            "epoch-version",
+            fixed,
+            res.reason if res else "",
+            f"collection tags this row {version!r}; the source's figure is for {fixed!r}",
+        )
     named = mappings.index("epoch_mmlu_names").get(name)
     if not version and named is not None and named["kind"] == "version":
         version = named["target"]
@@ -197,13 +218,27 @@ def map_mmlu_row(row: dict[str, str], resolver: EpochVersions,
         return MmluMapping(res, "", res.model_version, "epoch-version", version, res.reason, "")
     if named is not None and named["kind"] == "epoch-model":
         target = named["target"]
-        return MmluMapping(None, target, "", "epoch-model", name,
-                           f"Epoch MMLU collection name {name!r} (no version id) hand-mapped to Epoch model {target!r}", "")
+        return MmluMapping(
+            None,
+            target,
+            "",
+            "epoch-model",
+            name,
+            f"Epoch MMLU collection name {name!r} (no version id) hand-mapped to Epoch model {target!r}",
+            "",
+        )
     if epoch_names:
         same = epoch_names.get(model_id_for(name))
         if same:
-            return MmluMapping(None, same, "", "epoch-model", name,
-                               f"Epoch MMLU collection name {name!r} (no version id) equals Epoch model {same!r} up to slug", "")
+            return MmluMapping(
+                None,
+                same,
+                "",
+                "epoch-model",
+                name,
+                f"Epoch MMLU collection name {name!r} (no version id) equals Epoch model {same!r} up to slug",
+                "",
+            )
     return None
 
 
@@ -216,9 +251,9 @@ class MmluRow:
     collection_id: str
 
 
-def read_mmlu_collection(mmlu_csv: str | Path, versions: EpochVersions | str | Path,
-                         epoch_names: dict[str, str] | None = None
-                         ) -> tuple[list[MmluRow], list[tuple[str, str, str, str]]]:
+def read_mmlu_collection(
+    mmlu_csv: str | Path, versions: EpochVersions | str | Path, epoch_names: dict[str, str] | None = None
+) -> tuple[list[MmluRow], list[tuple[str, str, str, str]]]:
     """Epoch's MMLU collection, read once: (the rows kept, the rows left out).
 
     A left-out row is (Name, Model version, EM, Source): which model it means is
@@ -251,19 +286,25 @@ def read_mmlu_collection(mmlu_csv: str | Path, versions: EpochVersions | str | P
             notes.append(f"collection note: {src_notes}")
         score = empty_score()
         score.update(
-            model_id=model_id, benchmark_id="mmlu", score=percent_to_fraction(row["EM"]),
-            setting=setting, effort=effort, model_version=mapping.model_version,
+            model_id=model_id,
+            benchmark_id="mmlu",
+            score=percent_to_fraction(row["EM"]),
+            setting=setting,
+            effort=effort,
+            model_version=mapping.model_version,
             source_kind=mmlu_source_kind(source, name),
             source_name=f"{source} (via Epoch AI MMLU collection)",
             source_url=row["Source link"].strip(),
-            date_reported="", notes="; ".join(notes),
+            date_reported="",
+            notes="; ".join(notes),
         )
         kept.append(MmluRow(score, mapping, row["id"].strip()))
     return kept, dropped
 
 
-def read_epoch_mmlu(mmlu_csv: str | Path, versions: EpochVersions | str | Path,
-                    epoch_names: dict[str, str] | None = None) -> list[dict[str, str]]:
+def read_epoch_mmlu(
+    mmlu_csv: str | Path, versions: EpochVersions | str | Path, epoch_names: dict[str, str] | None = None
+) -> list[dict[str, str]]:
     """Score rows of Epoch's MMLU collection (the rows :func:`read_mmlu_collection` keeps)."""
     return [r.score for r in read_mmlu_collection(mmlu_csv, versions, epoch_names)[0]]
 
@@ -306,38 +347,60 @@ _NOT_TIME = r"(?!\s*[*×∗]\s*(?:24|60|3600)\b)(?!\s*(?:days?|hours?|h|weeks?|m
 # method -> patterns (case-insensitive); a method is assigned when any pattern matches.
 NOTE_RULES = {
     "operation counting": [
-        r"\b6\s*\*?\s*N\s*\*?\s*[DC]\b", r"\b6\s*\*?\s*D\s*\*?\s*N\b",        # 6ND, 6*N*D, 6DN, 6NC
-        r"\b6\s*FLOPs?\s*(?:/|per|\*|×)\s*(?:token|param|\d)",               # 6 FLOP / token / parameter, 6 FLOP * N
-        r"(?<![\w.])2\s*" + _MUL + r"\s*" + _NUM + r"\s*[\w ]{0,20}" + _MUL + r"\s*3\b",  # 2 * N * 3 (forward + backward) * D
-        r"(?<![\w.,^])6\s*" + _MUL + r"\s*\(?" + _NUM,                               # 6 * N * D
-        _NUM + r"\s*(?:\w+\s*)?" + _MUL + r"\s*6(?![\d.,])" + _NOT_TIME,           # N * D * 6
+        r"\b6\s*\*?\s*N\s*\*?\s*[DC]\b",
+        r"\b6\s*\*?\s*D\s*\*?\s*N\b",  # 6ND, 6*N*D, 6DN, 6NC
+        r"\b6\s*FLOPs?\s*(?:/|per|\*|×)\s*(?:token|param|\d)",  # 6 FLOP / token / parameter, 6 FLOP * N
+        r"(?<![\w.])2\s*"
+        + _MUL
+        + r"\s*"
+        + _NUM
+        + r"\s*[\w ]{0,20}"
+        + _MUL
+        + r"\s*3\b",  # 2 * N * 3 (forward + backward) * D
+        r"(?<![\w.,^])6\s*" + _MUL + r"\s*\(?" + _NUM,  # 6 * N * D
+        _NUM + r"\s*(?:\w+\s*)?" + _MUL + r"\s*6(?![\d.,])" + _NOT_TIME,  # N * D * 6
         r"operation[- ]counting|counting (?:operations|FLOP)|parameter-token method|arithmetic (?:calculation|estimate)",
-        r"(?:forward|backward)[- ]pass",                                     # FLOP per pass * 3
+        r"(?:forward|backward)[- ]pass",  # FLOP per pass * 3
     ],
     "hardware": [],  # see _ACCEL and _HW_CALC: accelerators named, and a throughput,
-                     # utilization or seconds factor inside a product
+    # utilization or seconds factor inside a product
     "benchmarks": [
-        r"benchmark imputation", r"imputed\b.{0,60}\bbenchmark",
+        r"benchmark imputation",
+        r"imputed\b.{0,60}\bbenchmark",
         r"(?:estimated|imputed|estimate)\b.{0,60}\bfrom (?:the )?(?:model's )?(?:benchmark|MMLU)",
         r"from (?:its |the model's )?(?:benchmark|MMLU) (?:scores?|performance)",
         r"performance of .{0,40}\bon various benchmarks",
     ],
     "reported": [
-        r"\[reported\]|\(reported\)", r"reported by the (?:authors|developers?)",
-        r"(?:FLOPs?|compute)\s*[-–:]\s*reported\b", r"^reported\b", r"\b(?:compute|FLOPs?) (?:is |was )?reported in\b", r"\breported in table",
-        r"stated in (?:the )?paper", r"developers calculated", r"estimation is given in table",
-        r"\bflops in table", r"^[~≈<>=\s]*\d[\d.,]*\s*(?:[*×x]\s*10\^?\s*\d+|e[+-]?\d+)?\s*(?:FLOPs?)?\s*,?\s*(?:\(|per\b|from\b|in\b)\s*table",
+        r"\[reported\]|\(reported\)",
+        r"reported by the (?:authors|developers?)",
+        r"(?:FLOPs?|compute)\s*[-–:]\s*reported\b",
+        r"^reported\b",
+        r"\b(?:compute|FLOPs?) (?:is |was )?reported in\b",
+        r"\breported in table",
+        r"stated in (?:the )?paper",
+        r"developers calculated",
+        r"estimation is given in table",
+        r"\bflops in table",
+        r"^[~≈<>=\s]*\d[\d.,]*\s*(?:[*×x]\s*10\^?\s*\d+|e[+-]?\d+)?\s*(?:FLOPs?)?\s*,?\s*(?:\(|per\b|from\b|in\b)\s*table",
         r"table\s*[a-z]?\d+\b.{0,40}(?:peta ?flops?[- ]days|pflops)|(?:peta ?flops?[- ]days|pflops).{0,40}\btable\s*[a-z]?\d+",
     ],
     "third-party estimation": [
-        r"akronomicon", r"ai[- ]and[- ]compute", r"2104\.10350", r"ai and memory wall",
+        r"akronomicon",
+        r"ai[- ]and[- ]compute",
+        r"2104\.10350",
+        r"ai and memory wall",
     ],
     "comparison with other models": [
-        r"compute class", r"(?:lower|upper) bound is taken from .{0,40}estimat",
+        r"compute class",
+        r"(?:lower|upper) bound is taken from .{0,40}estimat",
         r"\d+\s*% (?:of )?(?:the )?training flops",
     ],
 }
-_ACCEL = re.compile(r"\b(?:[GT]PU|GPUs|TPUs|TPUv\d|[AHV]\d00s?|H800s?|A800s?|H200s?|GH200|chips?|accelerators?|Ascend|GPU[- ]hours|[GT]PU[- ](?:hours|days|years))", re.I)
+_ACCEL = re.compile(
+    r"\b(?:[GT]PU|GPUs|TPUs|TPUv\d|[AHV]\d00s?|H800s?|A800s?|H200s?|GH200|chips?|accelerators?|Ascend|GPU[- ]hours|[GT]PU[- ](?:hours|days|years))",
+    re.I,
+)
 _THROUGHPUT = r"(?:utili[sz]ation|\bMFU\b|\bHFU\b|FLOPs?\s*/\s*(?:s\b|sec|second|GPU|chip)|FLOPS?/s\b|TFLOPS|teraflop|PFlops/sec|FLOP/GPU|[*×∗]\s*(?:3600|86400)(?!\d))"
 # a throughput, utilization or seconds factor inside a product (no "=" in between)
 _HW_CALC = re.compile(_THROUGHPUT + r"[^=]{0,80}[*×∗]|[*×∗][^=]{0,80}" + _THROUGHPUT, re.I)
@@ -365,7 +428,9 @@ def classify_compute_notes(notes: str) -> str:
     found = []
     for method, patterns in NOTE_RULES.items():
         if method == "hardware":
-            hit = bool(_ACCEL.search(text) and (_HW_CALC.search(text) or _HW_PROSE.search(text))) and not _COST.search(text)
+            hit = bool(_ACCEL.search(text) and (_HW_CALC.search(text) or _HW_PROSE.search(text))) and not _COST.search(
+                text
+            )
         else:
             hit = any(re.search(p, text, re.I) for p in patterns)
         if hit:
@@ -390,9 +455,11 @@ def _same_name_rows(rows: list[dict[str, str]], path: str | Path) -> tuple[list[
             by_name[name] = dict(row)
             continue
         first = by_name[name]
-        clash = [f"{col} ({first.get(col, '').strip()!r}, {row.get(col, '').strip()!r})"
-                 for col in ("Publication date", "Link", "Training compute (FLOP)")
-                 if first.get(col, "").strip() and row.get(col, "").strip() and first[col].strip() != row[col].strip()]
+        clash = [
+            f"{col} ({first.get(col, '').strip()!r}, {row.get(col, '').strip()!r})"
+            for col in ("Publication date", "Link", "Training compute (FLOP)")
+            if first.get(col, "").strip() and row.get(col, "").strip() and first[col].strip() != row[col].strip()
+        ]
         if clash:
             first["_conflict"] = f"{Path(path).name}: two rows named {name!r} differ in {', '.join(clash)}: left out"
             continue
@@ -408,9 +475,14 @@ def _top_n_at_release(rows: list[dict[str, str]], n: int = 10) -> set[str]:
     definition), among the file's rows with an estimate. A deliberate mirror of
     ``tracker.fit.trend.top_n_at_release`` (ingest imports the data layer only); both count models
     released the same day as released before."""
-    dated = sorted(((r["Publication date"].strip()[:10], float(r["Training compute (FLOP)"]), r["Model"].strip())
-                    for r in rows if r.get("Training compute (FLOP)", "").strip() and r.get("Publication date", "").strip()),
-                   key=lambda x: x[0])
+    dated = sorted(
+        (
+            (r["Publication date"].strip()[:10], float(r["Training compute (FLOP)"]), r["Model"].strip())
+            for r in rows
+            if r.get("Training compute (FLOP)", "").strip() and r.get("Publication date", "").strip()
+        ),
+        key=lambda x: x[0],
+    )
     out: set[str] = set()
     for date, flop, name in dated:
         more = sum(1 for d, f, _ in dated if d <= date and f > flop)
@@ -447,7 +519,10 @@ def read_epoch_models(models_csv: str | Path, vintage_label: str) -> list[dict[s
         if confidence == "wrong":
             compute = ""
         model.update(
-            id=model_id_for(name), name=name, family=model_id_for(name), preview="false",
+            id=model_id_for(name),
+            name=name,
+            family=model_id_for(name),
+            preview="false",
             organization=" ".join(row.get("Organization", "").split()),
             release_date=row.get("Publication date", "").strip()[:10],
             release_source_url=first_url(row.get("Link", "")),
@@ -461,7 +536,9 @@ def read_epoch_models(models_csv: str | Path, vintage_label: str) -> list[dict[s
             high = fmt_float(row.get("Training compute upper bound", ""))
             method = row.get("Training compute estimation method", "").strip()
             model.update(
-                compute_flop=compute, compute_low=low, compute_high=high,
+                compute_flop=compute,
+                compute_low=low,
+                compute_high=high,
                 confidence=_CONFIDENCE.get(confidence, ""),
                 estimation_method=";".join(m.strip().lower() for m in method.split(",") if m.strip()),
                 compute_source=f"Epoch AI, {vintage_label}",
@@ -469,7 +546,8 @@ def read_epoch_models(models_csv: str | Path, vintage_label: str) -> list[dict[s
             )
         model["_compute_notes"] = " ".join(row.get("Training compute notes", "").split())
         model["_method_any"] = ";".join(
-            m.strip().lower() for m in row.get("Training compute estimation method", "").split(",") if m.strip())
+            m.strip().lower() for m in row.get("Training compute estimation method", "").split(",") if m.strip()
+        )
         if compute and not has_method:
             model["estimation_method"] = classify_compute_notes(model["_compute_notes"])
             if model["estimation_method"]:
@@ -477,7 +555,9 @@ def read_epoch_models(models_csv: str | Path, vintage_label: str) -> list[dict[s
         model["_frontier_recomputed"] = "" if has_frontier else ("true" if name in recomputed else "false")
         model["_conflict"] = row.get("_conflict", "")
         if any(n.startswith(f"{name}: ") for n in merged_notes):
-            model["notes"] = "; ".join(x for x in (model["notes"], f"Epoch AI's file lists {name} twice (same date and link): one model") if x)
+            model["notes"] = "; ".join(
+                x for x in (model["notes"], f"Epoch AI's file lists {name} twice (same date and link): one model") if x
+            )
         out.append(model)
     return out
 

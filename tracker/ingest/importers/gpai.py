@@ -45,7 +45,17 @@ from tracker.ingest.importers.versions import EpochVersions
 GPAI_REPO_URL = "https://github.com/General-Purpose-AI-Policy-Lab/benchmark-forecasting"
 EPOCH_LIVE_SOURCE = "Epoch AI evaluation (via GPAI Policy Lab benchmark-forecasting)"
 KAGGLE_SOURCE = "Kaggle Open Benchmarks (via GPAI Policy Lab benchmark-forecasting)"
-COLUMNS = ("model_version", "score", "release_date", "organization", "benchmark", "stderr", "source", "source_url", "feed")
+COLUMNS = (
+    "model_version",
+    "score",
+    "release_date",
+    "organization",
+    "benchmark",
+    "stderr",
+    "source",
+    "source_url",
+    "feed",
+)
 #: A GPAI epoch_live score and an Epoch runs-file score within this are one run.
 SAME_RUN_TOLERANCE = 0.01
 
@@ -88,8 +98,9 @@ def kept_benchmarks() -> dict[tuple[str, str], tuple[str, str]]:
     return out
 
 
-def resolve_gpai(version_id: str, versions: EpochVersions | None,
-                 epoch_names: dict[str, str] | None = None) -> GpaiModel:
+def resolve_gpai(
+    version_id: str, versions: EpochVersions | None, epoch_names: dict[str, str] | None = None
+) -> GpaiModel:
     """A guess at our model for a GPAI model_version (the effort suffix split off).
 
     1. the id (or the id without its effort) is a model_versions.csv id: that Epoch model;
@@ -99,28 +110,42 @@ def resolve_gpai(version_id: str, versions: EpochVersions | None,
     """
     res = versions.resolve(version_id) if versions else None
     if res is not None:
-        return GpaiModel(res.model_id, res.name, res.effort, res.model_version, res.reason,
-                         res.epoch_model, res.version_release_date, res.version_link)
+        return GpaiModel(
+            res.model_id,
+            res.name,
+            res.effort,
+            res.model_version,
+            res.reason,
+            res.epoch_model,
+            res.version_release_date,
+            res.version_link,
+        )
     base, effort = split_effort(version_id.strip())
     stem = _TRAILING_DATE.sub("", base)
     if stem.endswith(_PRE_RELEASE):  # an unreleased version of the model: a setting, not a model
         stem = stem[: -len(_PRE_RELEASE)]
     same = mappings.index("gpai_same_model").get(stem)
     if same is not None:
-        return GpaiModel(same["model_id"], same["model_id"], effort, base,
-                         f"not in model_versions.csv; {same['reason']}", "", "", "")
+        return GpaiModel(
+            same["model_id"], same["model_id"], effort, base, f"not in model_versions.csv; {same['reason']}", "", "", ""
+        )
     model_id = slugify(stem)
     epoch_name = (epoch_names or {}).get(model_id, "")
     if epoch_name:
         reason = f"not in model_versions.csv; {stem!r} equals Epoch model {epoch_name!r} up to slug"
     else:
         reason = "not in model_versions.csv; id = the version id without effort suffix" + (
-            " and release date" if stem != base else "")
+            " and release date" if stem != base else ""
+        )
     return GpaiModel(model_id, epoch_name or stem, effort, base, reason, epoch_name, "", "")
 
 
-def read_gpai(csv_path: str | Path, versions: EpochVersions | str | Path | None = None, *,
-              epoch_names: dict[str, str] | None = None) -> tuple[list[GpaiRow], list[str]]:
+def read_gpai(
+    csv_path: str | Path,
+    versions: EpochVersions | str | Path | None = None,
+    *,
+    epoch_names: dict[str, str] | None = None,
+) -> tuple[list[GpaiRow], list[str]]:
     """(the kept rows, the left-out rows of kept feeds with why), from the GPAI file."""
     resolver = versions if isinstance(versions, EpochVersions) or versions is None else EpochVersions(versions)
     kept = kept_benchmarks()
@@ -161,12 +186,18 @@ def read_gpai(csv_path: str | Path, versions: EpochVersions | str | Path | None 
             note = f"GPAI model_version {vid}; Kaggle's own MMLU harness (not comparable with lab 5-shot)"
         s = dict.fromkeys(SCORE_FIELDS, "")
         s.update(
-            model_id=m.model_id, benchmark_id=bench, score=repr(score),
+            model_id=m.model_id,
+            benchmark_id=bench,
+            score=repr(score),
             stderr=repr(float(row["stderr"])) if row["stderr"].strip() else "",
-            setting=setting, effort=m.effort, model_version=m.model_version,
-            source_kind=kind, source_name=source_name,
+            setting=setting,
+            effort=m.effort,
+            model_version=m.model_version,
+            source_kind=kind,
+            source_name=source_name,
             source_url=row["source_url"].strip() or GPAI_REPO_URL,
-            date_reported="", notes=note,
+            date_reported="",
+            notes=note,
         )
         out.append(GpaiRow(s, vid, m, feed, row["release_date"].strip()[:10], row["organization"].strip()))
     return out, skipped
@@ -196,9 +227,11 @@ def already_known(current_scores: list[dict[str, str]]) -> Callable[[dict[str, s
             src = row["source_name"].split(marker, 1)[0]
             vid = row["notes"].split("GPAI model_version ", 1)[-1].split(";", 1)[0]
             for r in collection.get((src, round(float(row["score"]), 3)), []):
-                if (r["model_id"] == row["model_id"]
-                        or (r["model_version"] and vid.lower().startswith(r["model_version"].lower()))
-                        or f"'{vid}'" in r["notes"]):
+                if (
+                    r["model_id"] == row["model_id"]
+                    or (r["model_version"] and vid.lower().startswith(r["model_version"].lower()))
+                    or f"'{vid}'" in r["notes"]
+                ):
                     return "the same figure is in the data from Epoch's MMLU collection file"
         return ""
 

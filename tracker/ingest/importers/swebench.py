@@ -29,7 +29,8 @@ from urllib.parse import urlparse
 
 from tracker.ingest import mappings
 from tracker.ingest.importers.common import MODEL_FIELDS, slugify, split_effort
-from tracker.ingest.importers.versions import EpochVersions, tag_date as _tag_date
+from tracker.ingest.importers.versions import EpochVersions
+from tracker.ingest.importers.versions import tag_date as _tag_date
 
 BENCHMARK_ID = "swe-bench-verified"
 ALIAS_SOURCE = "swebench"
@@ -113,8 +114,16 @@ def import_leaderboards(json_path, model_versions_csv) -> Import:
         previous = tag_to_model.setdefault(tag, res.model_id)
         if previous != res.model_id:
             raise ValueError(f"swebench tag {tag!r} maps to two model ids: {previous!r} and {res.model_id!r}")
-        aliases.setdefault(tag, {"source": ALIAS_SOURCE, "external_id": tag, "model_id": res.model_id,
-                                 "effort": res.alias_effort, "reason": res.reason})
+        aliases.setdefault(
+            tag,
+            {
+                "source": ALIAS_SOURCE,
+                "external_id": tag,
+                "model_id": res.model_id,
+                "effort": res.alias_effort,
+                "reason": res.reason,
+            },
+        )
         if res.new_model is not None:
             models.setdefault(res.model_id, res.new_model)
 
@@ -138,12 +147,20 @@ def import_leaderboards(json_path, model_versions_csv) -> Import:
         register(tag, res)
         version = entry.get("mini-swe-agent_version") or ""
         notes = f"mini-swe-agent {version}; entry: {name}" if version else f"entry: {name}"
-        out.scores.append(_score_row(
-            model_id=res.model_id, resolved=entry["resolved"], setting=BASH_ONLY_SETTING,
-            effort=_effort_from_name(name) or res.alias_effort, model_version=tag,
-            source_kind="independent", source_name=BASH_ONLY_SOURCE, source_url=BASH_ONLY_URL,
-            date=entry.get("date"), notes=notes,
-        ))
+        out.scores.append(
+            _score_row(
+                model_id=res.model_id,
+                resolved=entry["resolved"],
+                setting=BASH_ONLY_SETTING,
+                effort=_effort_from_name(name) or res.alias_effort,
+                model_version=tag,
+                source_kind="independent",
+                source_name=BASH_ONLY_SOURCE,
+                source_url=BASH_ONLY_URL,
+                date=entry.get("date"),
+                notes=notes,
+            )
+        )
 
     verified = boards.get("Verified", [])
     name_counts: dict[str, int] = {}
@@ -161,7 +178,11 @@ def import_leaderboards(json_path, model_versions_csv) -> Import:
         if any(_VAGUE_TAG.search(_normalise_tag(t)) for t in tags):
             out.skipped.append(("Verified", name, "Model tag names a model family, not a model: " + ", ".join(tags)))
             continue
-        if name.lower().startswith("mini-swe-agent") and len(tags) == 1 and (tags[0].lower(), float(entry["resolved"])) in bash_keys:
+        if (
+            name.lower().startswith("mini-swe-agent")
+            and len(tags) == 1
+            and (tags[0].lower(), float(entry["resolved"])) in bash_keys
+        ):
             out.skipped.append(("Verified", name, "same run as the bash-only board entry (kept there)"))
             continue
         resolved: list[tuple[str, _Resolved]] = []
@@ -196,21 +217,32 @@ def import_leaderboards(json_path, model_versions_csv) -> Import:
         notes = "; ".join(t for t in entry.get("tags", []) if not t.startswith("Model:"))
         if len(tags) > 1:
             notes += "; model tags: " + ", ".join(tags)
-        out.scores.append(_score_row(
-            model_id=res.model_id, resolved=entry["resolved"], setting=setting,
-            effort=_effort_from_name(name) or res.alias_effort, model_version=tag,
-            source_kind=kind, source_name=VERIFIED_SOURCE, source_url=url, date=entry.get("date"),
-            notes=notes,
-        ))
+        out.scores.append(
+            _score_row(
+                model_id=res.model_id,
+                resolved=entry["resolved"],
+                setting=setting,
+                effort=_effort_from_name(name) or res.alias_effort,
+                model_version=tag,
+                source_kind=kind,
+                source_name=VERIFIED_SOURCE,
+                source_url=url,
+                date=entry.get("date"),
+                notes=notes,
+            )
+        )
 
     _check_unique(out.scores)
-    out.scores.sort(key=lambda r: (r["benchmark_id"], r["date_reported"], r["model_id"], r["source_name"], r["setting"]))
+    out.scores.sort(
+        key=lambda r: (r["benchmark_id"], r["date_reported"], r["model_id"], r["source_name"], r["setting"])
+    )
     out.models = [models[k] for k in sorted(models)]
     out.aliases = [aliases[k] for k in sorted(aliases, key=str.lower)]
     return out
 
 
 # --- resolving a tag ----------------------------------------------------------
+
 
 def _resolve(tag: str, epoch: EpochVersions, readable: str) -> tuple[_Resolved | None, str]:
     """Map a leaderboard model tag to our model id, or say why it cannot be."""
@@ -232,11 +264,18 @@ def _resolve(tag: str, epoch: EpochVersions, readable: str) -> tuple[_Resolved |
         spec = new_models[key]
         model_id = slugify(spec["name"])
         model = dict.fromkeys(MODEL_FIELDS, "")
-        model.update({k: spec[k] for k in ("name", "organization", "release_date", "release_source_url", "notes")},
-                     id=model_id, family=model_id, preview="false")
+        model.update(
+            {k: spec[k] for k in ("name", "organization", "release_date", "release_source_url", "notes")},
+            id=model_id,
+            family=model_id,
+            preview="false",
+        )
         return _Resolved(model_id, spec["reason"], spec["effort"], model), ""
     fallback = slugify(readable)
-    return None, f"model {tag!r} (would be {fallback!r}) not in Epoch AI's model_versions.csv and no citable release date"
+    return (
+        None,
+        f"model {tag!r} (would be {fallback!r}) not in Epoch AI's model_versions.csv and no citable release date",
+    )
 
 
 def _from_epoch(rows: list[dict], how: str, effort: str) -> _Resolved:
@@ -251,6 +290,7 @@ def _from_epoch(rows: list[dict], how: str, effort: str) -> _Resolved:
 
 
 # --- small helpers -------------------------------------------------------------
+
 
 def _model_tags(entry: dict) -> list[str]:
     return [t.split(":", 1)[1].strip() for t in entry.get("tags") or [] if t.startswith("Model:")]
@@ -295,23 +335,40 @@ def _is_developer(model_id: str, entry: dict) -> bool:
     return False
 
 
-def _score_row(*, model_id, resolved, setting, effort, model_version, source_kind,
-               source_name, source_url, date, notes) -> dict:
+def _score_row(
+    *, model_id, resolved, setting, effort, model_version, source_kind, source_name, source_url, date, notes
+) -> dict:
     score = round(float(resolved) / 100.0, 4)
     if not 0.0 <= score <= 1.0:
         raise ValueError(f"{model_version}: resolved {resolved!r} is not a percentage")
     return {
-        "model_id": model_id, "benchmark_id": BENCHMARK_ID, "score": str(score), "stderr": "",
-        "setting": setting, "effort": effort, "model_version": model_version,
-        "source_kind": source_kind, "source_name": source_name, "source_url": source_url,
-        "date_reported": _iso(date), "checked": "", "notes": notes,
+        "model_id": model_id,
+        "benchmark_id": BENCHMARK_ID,
+        "score": str(score),
+        "stderr": "",
+        "setting": setting,
+        "effort": effort,
+        "model_version": model_version,
+        "source_kind": source_kind,
+        "source_name": source_name,
+        "source_url": source_url,
+        "date_reported": _iso(date),
+        "checked": "",
+        "notes": notes,
     }
 
 
 def _check_unique(scores: list[dict]) -> None:
     seen = set()
     for row in scores:
-        key = (row["model_id"], row["benchmark_id"], row["setting"], row["effort"], row["model_version"], row["source_name"])
+        key = (
+            row["model_id"],
+            row["benchmark_id"],
+            row["setting"],
+            row["effort"],
+            row["model_version"],
+            row["source_name"],
+        )
         if key in seen:
             raise ValueError(f"duplicate score row {key}")
         seen.add(key)

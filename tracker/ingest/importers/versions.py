@@ -129,12 +129,28 @@ class EpochVersions:
         date, link = row["Version release date"].strip(), first_url(row.get("Link", ""))
         model = row["Model"].strip()
         if model:
-            return Resolution(model_id_for(model), model, effort, base,
-                              f"model_versions.csv maps {found} to Epoch model {model!r}", model, date, link)
+            return Resolution(
+                model_id_for(model),
+                model,
+                effort,
+                base,
+                f"model_versions.csv maps {found} to Epoch model {model!r}",
+                model,
+                date,
+                link,
+            )
         display = row.get("Unique display name", "").strip() or row.get("Display name", "").strip()
-        return Resolution(slugify(display or vid), display or vid, effort, base,
-                          f"model_versions.csv lists {found} with no Epoch model; id from "
-                          + ("its display name" if display else "the version id"), "", date, link)
+        return Resolution(
+            slugify(display or vid),
+            display or vid,
+            effort,
+            base,
+            f"model_versions.csv lists {found} with no Epoch model; id from "
+            + ("its display name" if display else "the version id"),
+            "",
+            date,
+            link,
+        )
 
     def find_tag(self, tag: str) -> tuple[list[dict[str, str]], str]:
         """Rows of Epoch versions matching a leaderboard tag (rules 1-4), and how.

@@ -17,7 +17,7 @@ one silently winning. Files are read once per process.
 | ``swebench_new_models.csv`` | leaderboard models absent from Epoch's model_versions.csv, with a cited release date |
 | ``gpai_same_model.csv`` | GPAI ids that other sources name differently -> our id |
 | ``skip.csv`` | rows a published file has that the data holds elsewhere (an audit found them duplicate or wrong) |
-| ``model_overrides.csv`` | model values of ours that differ from Epoch AI's on purpose (an importer never proposes Epoch's) |
+| ``model_overrides.csv`` | our model values that differ from Epoch AI's on purpose (never proposed by an import) |
 """
 
 from __future__ import annotations
@@ -56,7 +56,9 @@ def load(name: str) -> tuple[dict[str, str], ...]:
     needed = [*KEYS[name], "reason"]
     missing = [c for c in needed if c not in header]
     if missing:
-        raise DataError(f"{label}:1: header: missing column(s) {', '.join(missing)}; the mapping needs {', '.join(needed)}")
+        raise DataError(
+            f"{label}:1: header: missing column(s) {', '.join(missing)}; the mapping needs {', '.join(needed)}"
+        )
     rows: list[dict[str, str]] = []
     seen: dict[tuple[str, ...], int] = {}
     for line, row in enumerate(reader, start=2):
@@ -67,8 +69,10 @@ def load(name: str) -> tuple[dict[str, str], ...]:
         if not key[-1]:
             raise DataError(f"{label}:{line}: {KEYS[name][-1]}: is empty; the row needs its key")
         if key in seen:
-            raise DataError(f"{label}:{line}: {', '.join(KEYS[name])}: {key} is already mapped at line {seen[key]}; "
-                            "a name maps to one thing only: remove one")
+            raise DataError(
+                f"{label}:{line}: {', '.join(KEYS[name])}: {key} is already mapped at line {seen[key]}; "
+                "a name maps to one thing only: remove one"
+            )
         seen[key] = line
         rows.append(row)
     return tuple(rows)
