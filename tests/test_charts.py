@@ -15,7 +15,7 @@ from conftest import write_tiny
 from tracker import api
 from tracker.cli.main import main
 from tracker.errors import FitError, UsageError
-from tracker.render import charts, export
+from tracker.render import chart_kit, charts, export
 
 N_BOOT = 200  # enough for quantiles, fast enough for a unit test
 
@@ -80,7 +80,7 @@ def test_caption_names_sources_method_and_dates(fc) -> None:
 
 def test_caption_names_epoch_ai_when_a_source_is_epoch() -> None:
     assert (
-        charts._sources(["Epoch AI Benchmarking Hub", "X (via Epoch AI MMLU collection)", "Lab post"])
+        chart_kit.sources(["Epoch AI Benchmarking Hub", "X (via Epoch AI MMLU collection)", "Lab post"])
         == "Epoch AI (2 models) and Lab post (1)"
     )
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.ingest.importers.epoch import classify_compute_notes, read_epoch_models
+from tracker.ingest.importers.compute_notes import classify_compute_notes
+from tracker.ingest.importers.epoch import read_epoch_models
 
 REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 

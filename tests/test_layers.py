@@ -1,11 +1,12 @@
 """The package's layers, read from its imports (docs/architecture.md).
 
-    errors, _version        the foundation: import nothing of ours
+    errors, files, _version the foundation: import nothing of ours
     data, fit               import only the foundation
     forecast                imports data and fit
     render                  imports forecast (and what it stands on)
     ingest                  imports data
-    api                     over data, fit, forecast, ingest (render only lazily, for charts)
+    inputs                  argument checks of the API: over data, fit, forecast
+    api                     over data, fit, forecast, ingest, inputs (render's charts only lazily)
     cli                     over api and render
 
 No cycles among modules; package-internal imports at module level, except the
@@ -18,26 +19,28 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "tracker"
-FOUNDATION = {"errors", "_version"}
+FOUNDATION = {"errors", "_version", "files"}
 ALLOWED = {
     "data": FOUNDATION | {"data"},
     "fit": FOUNDATION | {"fit"},
     "forecast": FOUNDATION | {"data", "fit", "forecast"},
     "render": FOUNDATION | {"data", "fit", "forecast", "render"},
     "ingest": FOUNDATION | {"data", "ingest"},
-    "api": FOUNDATION | {"data", "fit", "forecast", "ingest", "render"},
+    "inputs": FOUNDATION | {"data", "fit", "forecast"},
+    "api": FOUNDATION | {"data", "fit", "forecast", "ingest", "render", "inputs", "api"},
     "cli": FOUNDATION | {"api", "render", "cli"},
     "errors": set(),
+    "files": set(),
     "_version": set(),
     "__init__": FOUNDATION | {"api"},
 }
 #: Function-level imports of our own modules allowed: (module, imported) -> why.
 LAZY = {
     ("tracker/__init__.py", "tracker.api"): "import tracker stays cheap: the API loads on first use",
-    ("tracker/api.py", "tracker.render.charts"): "altair costs a second of start-up: charts load when asked for",
-    ("tracker/api.py", "tracker.render.fan_chart"): "altair, as above",
-    ("tracker/api.py", "tracker.render.backtest_chart"): "altair, as above",
-    ("tracker/api.py", "tracker.render.export"): "altair and vl_convert, as above",
+    ("tracker/api/figures.py", "tracker.render.charts"): "altair costs a second of start-up: load when asked",
+    ("tracker/api/figures.py", "tracker.render.fan_chart"): "altair, as above",
+    ("tracker/api/figures.py", "tracker.render.backtest_chart"): "altair, as above",
+    ("tracker/api/figures.py", "tracker.render.export"): "altair and vl_convert, as above",
 }
 
 

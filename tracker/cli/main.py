@@ -282,6 +282,8 @@ def _data_commands(sub) -> None:
         help="copy the shipped data to DIR/datasets",
         description="Copy the shipped data to "
         "DIR/datasets and the saved forecasts to DIR/forecasts (refuses an existing DIR/datasets).",
+        epilog=_examples("tracker data init my-tracker\ncd my-tracker && tracker validate"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     q.add_argument("dir", metavar="DIR", help="folder to create the working copy in")
     json_opt(q, "the folders created")
@@ -290,6 +292,8 @@ def _data_commands(sub) -> None:
         help="which data folder commands use",
         description="Print the data folder and the "
         "ledger folder commands use, and how each was found (--data, $TRACKER_DATA, project, shipped).",
+        epilog=_examples("tracker data where\ntracker data where --data my-tracker/datasets --json"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     json_opt(q, "the folders")
     data_opt(q)

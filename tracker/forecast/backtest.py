@@ -77,6 +77,8 @@ GRIDS_BY_NAME = {g.name: g for g in (QUICK, DENSE)}
 #: 90th percentiles, which 400 resamples pin to about +-1.5 percentile points.
 BACKTEST_BOOT = 400
 MONTHS_PER_YEAR = 12.0
+#: An average month (365.25 / 12 days): errors measured between two dates are in these months.
+DAYS_PER_MONTH = 365.25 / MONTHS_PER_YEAR
 #: A series whose newest model is this much older than the data's end has stopped.
 STALE_DAYS = 365
 #: Horizons (years) of the state-of-the-art score forecasts scored by CRPS.
@@ -287,7 +289,7 @@ def stats(points: Iterable[Point]) -> Stats:
         width80_months=_median([p.width80_months for p in pts]),
         crps_months=float(np.mean(crps_v)) if crps_v else None,
         n_median_before_as_of=sum(1 for p in pts if p.median is not None and p.median < _year(p.as_of) - 1e-9),
-        n_zero_width=sum(1 for p in pts if p.width80_months < 1.0 / 30.4375),
+        n_zero_width=sum(1 for p in pts if p.width80_months < 1.0 / DAYS_PER_MONTH),
     )
 
 
@@ -304,6 +306,19 @@ def benchmark_truth(rows: pl.DataFrame, last: dt.date) -> tuple[pl.DataFrame, dt
     cutoff = date_max(rows["known_date"])
     stale = (last - date_max(rows["release_date"])).days > STALE_DAYS
     return rows, cutoff, stale
+
+
+def outcome(reached: bool, stale: bool, hi80, cutoff) -> str:
+    """The state of a forecast against the truth: ``resolved`` (the event happened), ``unresolvable`` (the series
+    stopped before it did), ``overdue`` (the 80% interval ended before the truth cutoff without it: a miss), or
+    ``open``. ``hi80`` and ``cutoff`` are comparable (both dates or both decimal years); ``hi80`` None is never."""
+    if reached:
+        return "resolved"
+    if stale:
+        return "unresolvable"
+    if hi80 is not None and hi80 < cutoff:
+        return "overdue"
+    return "open"
 
 
 def _event(rows: pl.DataFrame, t: float) -> tuple[float | None, str | None]:
@@ -386,14 +401,7 @@ def run(
                     draws = f.draws(t)
                     q = quantiles_with_inf(draws, (0.5, 0.1, 0.9))
                     med, lo, hi = (float(v) if math.isfinite(v) else None for v in q)
-                    if ay is not None:
-                        status = "resolved"
-                    elif stale:
-                        status = "unresolvable"
-                    elif hi is not None and hi < c_year:
-                        status = "overdue"
-                    else:
-                        status = "open"
+                    status = outcome(ay is not None, stale, hi, c_year)
                     score = None if status == "unresolvable" else tw_crps(draws, ay, c_year) * MONTHS_PER_YEAR
                     ok = draws[~np.isnan(draws)]
                     pit = None if ay is None else float(np.mean(ok < ay) + 0.5 * np.mean(ok == ay))

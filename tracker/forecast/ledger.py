@@ -28,7 +28,6 @@ import datetime as dt
 import hashlib
 import json
 import math
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +39,8 @@ from tracker.data.select import first_reached, select
 from tracker.data.store import Store
 from tracker.data.tables import load
 from tracker.errors import UsageError
-from tracker.forecast.backtest import benchmark_truth
+from tracker.files import write_whole
+from tracker.forecast.backtest import DAYS_PER_MONTH, benchmark_truth, outcome
 
 FORMAT = 2  # 2: records carry record_sha256; 1: the first records, unsigned
 CHECKSUM = "record_sha256"
@@ -100,33 +100,8 @@ def verify(text: str) -> tuple[str, dict | None, str]:
 
 
 def write_once(path: Path, content: bytes) -> bool:
-    """Create ``path`` with ``content`` atomically, never replacing a file; False if ``path`` exists.
-
-    The bytes go to a temporary file in the same folder, are flushed to disk,
-    and the temporary file is hard-linked to ``path`` (which fails if it
-    exists). A failure (full disk, Ctrl-C) removes the temporary file: the
-    folder is as it was.
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        try:
-            view = memoryview(content)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            return False
-        return True
-    finally:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+    """Create ``path`` with ``content`` atomically, never replacing a file; False if ``path`` exists."""
+    return write_whole(path, content, exclusive=True)
 
 
 def record(fc, inputs: dict, data_dir: str | Path | None = None) -> dict:
@@ -264,18 +239,13 @@ def score(folder: str | Path | None = None, *, data: str | Path | None = None) -
             _rows, cutoff, stale = benchmark_truth(truth.rows, last)
             hit = first_reached(truth.rows, target)
             err = None
-            if hit and hit.date > vintage:
-                err = None if med is None else (med - hit.date).days / 30.4375
+            status = outcome(hit is not None, stale, hi, cutoff)
+            if hit and hit.date <= vintage:
+                status = "reached before"
+            elif hit:
+                err = None if med is None else (med - hit.date).days / DAYS_PER_MONTH
                 inside = (lo is not None and lo <= hit.date) and (hi is None or hit.date <= hi)
                 status = "hit" if inside else "miss"
-            elif hit:
-                status = "reached before"
-            elif stale:
-                status = "unresolvable"
-            elif hi is not None and hi < cutoff:
-                status = "overdue"
-            else:
-                status = "open"
             out.append(
                 Scored(
                     path=path.name,

@@ -24,13 +24,10 @@ from __future__ import annotations
 
 import bisect
 import csv
-import fcntl
 import io
 import os
 import re
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,9 +36,8 @@ import polars as pl
 from tracker.data import tables as datamod
 from tracker.data.schema import Package, Resource, load_package
 from tracker.errors import ConflictError, DataError, UsageError
-
-LOCK_NAME = ".tracker.lock"
-_TMP_GLOB = ".*.csv.*.tmp"
+from tracker.ingest import atomic
+from tracker.ingest.atomic import LOCK_NAME, atomic_write, locked  # noqa: F401 (the writer's own API)
 
 # Stable sort order of each table (data.md): a new row goes after every
 # existing row whose key is not greater than its own.
@@ -136,98 +132,6 @@ class Result:
 # --------------------------------------------------------------------------
 # Locking and atomic replacement
 # --------------------------------------------------------------------------
-
-
-#: Seconds a writer waits for the lock before giving up ($TRACKER_LOCK_TIMEOUT overrides).
-LOCK_TIMEOUT = 60.0
-LOCK_POLL = 0.05
-#: Called once with a message when a writer has to wait for the lock (the CLI prints it on stderr).
-on_wait: Callable[[str], None] | None = None
-
-
-def _lock_timeout() -> float:
-    try:
-        return max(0.0, float(os.environ.get("TRACKER_LOCK_TIMEOUT", LOCK_TIMEOUT)))
-    except ValueError:
-        return LOCK_TIMEOUT
-
-
-@contextmanager
-def locked(root: str | os.PathLike, timeout: float | None = None) -> Iterator[None]:
-    """Hold an exclusive lock on the data folder ``root``.
-
-    While another writer holds it, says so once (``on_wait``) and polls, so
-    Ctrl-C ends the wait at once; after ``timeout`` seconds (default
-    ``$TRACKER_LOCK_TIMEOUT`` or 60) it gives up with ``ConflictError``.
-    """
-    import time
-
-    path = Path(root) / LOCK_NAME
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise UsageError(
-            f"{path}: cannot create the lock file ({exc.strerror}); is the data folder writable?"
-        ) from None
-    try:
-        limit = _lock_timeout() if timeout is None else timeout
-        start = time.monotonic()
-        told = False
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() - start >= limit:
-                    raise ConflictError(
-                        f"{path}: another tracker add or import held the lock for {limit:g} s; "
-                        "nothing written. Try again when it is done (TRACKER_LOCK_TIMEOUT sets the wait)"
-                    ) from None
-                if not told and on_wait is not None:
-                    on_wait(
-                        f"waiting for {path}: another tracker add or import is writing "
-                        f"(up to {limit:g} s; Ctrl-C stops)"
-                    )
-                told = True
-                time.sleep(LOCK_POLL)
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
-def atomic_write(path: Path, content: bytes) -> None:
-    """Replace ``path`` by ``content``: temp file in the same folder, fsync, rename, fsync the folder."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        except FileNotFoundError:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
-def _remove_stale_temps(root: Path) -> None:
-    """Temp files of writers killed mid-write (only writers holding the lock create them)."""
-    for tmp in root.glob(_TMP_GLOB):
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
 
 
 # --------------------------------------------------------------------------
@@ -440,7 +344,7 @@ def commit(root: str | os.PathLike, build: Callable[[Current], Batch], *, dry_ru
     root = Path(root)
     load_package(root)  # a clear error when root is not a data folder
     with locked(root):
-        _remove_stale_temps(root)
+        atomic.remove_stale_temps(root)
         current = read_current(root)
         batch = build(current)
         contents: dict[str, bytes] = {}

@@ -22,6 +22,7 @@ from pathlib import Path
 import altair as alt
 
 from tracker.errors import UsageError
+from tracker.files import write_whole
 
 FORMATS = (".html", ".svg", ".png", ".json")
 MAX_SCALE = 8
@@ -105,30 +106,12 @@ def render(chart: alt.TopLevelMixin, ext: str, scale: float = 1) -> bytes:
 
 def write_atomic(path: Path, content: bytes, *, exclusive: bool = False) -> Path:
     """Write ``content`` to ``path`` whole or not at all; with ``exclusive``, never replace an existing file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-            try:
-                view = memoryview(content)
-                while view:
-                    view = view[os.write(fd, view) :]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            if exclusive:
-                os.link(tmp, path)  # fails if path exists
-            else:
-                os.replace(tmp, path)
-        except FileExistsError:
-            raise UsageError(f"cannot save {path}: it already exists and is never replaced") from None
-        except OSError as exc:
-            raise UsageError(f"cannot save {path}: {exc.strerror or exc}; nothing was written") from None
-    finally:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        written = write_whole(path, content, exclusive=exclusive)
+    except OSError as exc:
+        raise UsageError(f"cannot save {path}: {exc.strerror or exc}; nothing was written") from None
+    if not written:
+        raise UsageError(f"cannot save {path}: it already exists and is never replaced")
     return path
 
 

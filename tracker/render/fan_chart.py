@@ -20,9 +20,8 @@ from tracker.errors import FitError
 from tracker.fit.trend import date_from_decimal_year as year_to_date
 from tracker.forecast.forecast import Forecast
 from tracker.render import theme
-from tracker.render.charts import _pct, _rows, _sources  # one set of chart helpers
+from tracker.render.chart_kit import CAPTION_CHARS, caption_title, chart_rows, pct, sources  # one set of chart helpers
 
-CAPTION_CHARS = 118
 HISTORY_YEARS = 2  # the date axis starts this many years before the data's end
 
 
@@ -49,9 +48,9 @@ def fan_chart(
     x = alt.X("date:T", scale=xscale, axis=alt.Axis(title=None, format="%Y", tickCount="year"))
     pts = fc.points.filter(fc.points["release_date"] >= start)
     cols = ["model_name", "organization", "release_date", "score", "setting", "source_name"]
-    rows = [{**r, "date": r["release_date"]} for r in _rows(pts, cols)]
+    rows = [{**r, "date": r["release_date"]} for r in chart_rows(pts, cols)]
     sota = state_of_the_art(fc.points)
-    steps = [{**r, "date": r["release_date"]} for r in _rows(sota, cols)]
+    steps = [{**r, "date": r["release_date"]} for r in chart_rows(sota, cols)]
     before = [s for s in steps if s["date"] < start.isoformat()]
     steps = ([{**before[-1], "date": start.isoformat()}] if before else []) + [
         s for s in steps if s["date"] >= start.isoformat()
@@ -86,11 +85,11 @@ def fan_chart(
         alt.Chart(alt.Data(values=steps), name="sota")
         .mark_line(interpolate="step-after", color=theme.INK, strokeWidth=2.5, clip=True)
         .encode(x=x, y="score:Q"),
-        alt.Chart(alt.Data(values=[{"target": fc.target, "label": f"target {_pct(fc.target)}"}]), name="target")
+        alt.Chart(alt.Data(values=[{"target": fc.target, "label": f"target {pct(fc.target)}"}]), name="target")
         .mark_rule(color=theme.TARGET, strokeDash=[6, 3])
         .encode(y="target:Q"),
         alt.Chart(
-            alt.Data(values=[{"target": fc.target, "label": f"target {_pct(fc.target)}", "date": start.isoformat()}]),
+            alt.Data(values=[{"target": fc.target, "label": f"target {pct(fc.target)}", "date": start.isoformat()}]),
             name="target_label",
         )
         .mark_text(align="left", baseline="bottom", dx=4, dy=-3, color=theme.TARGET, fontWeight=600)
@@ -136,34 +135,26 @@ def fan_chart(
         .encode(x="date:T", y=alt.value(0), text="label:N"),
     ).properties(width=w, height=90)
     caption = (
-        f"Data: {_sources(fc.points['source_name'].to_list())}, to {fc.data_end}. Forecast: {fc.n_boot:,} "
+        f"Data: {sources(fc.points['source_name'].to_list())}, to {fc.data_end}. Forecast: {fc.n_boot:,} "
         f"simulated futures of frontier models (near-frontier trend of {fc.params['n_near']} models, their "
         f"scatter and arrival rate), tracker {fc.made_on}. Band: 80% of futures."
     )
     sub = subtitle
     if sub is None:
         sub = (
-            f"First model at {_pct(fc.target)}: median {_month(y.median)}, 80% range {_month(y.lo80)} to "
+            f"First model at {pct(fc.target)}: median {_month(y.median)}, 80% range {_month(y.lo80)} to "
             f"{_month(y.hi80)}"
             if not fc.reached
-            else f"Reached {_pct(fc.target)}: {fc.reached.model_name} ({fc.reached.date})"
+            else f"Reached {pct(fc.target)}: {fc.reached.model_name} ({fc.reached.date})"
         )
     chart = alt.vconcat(top_chart, bottom, spacing=8).properties(
         title=alt.TitleParams(
-            title or f"{b.name}: when does the best model reach {_pct(fc.target)}?", subtitle=textwrap.wrap(sub, 96)
+            title or f"{b.name}: when does the best model reach {pct(fc.target)}?", subtitle=textwrap.wrap(sub, 96)
         )
     )
     return alt.vconcat(
         chart,
-        title=alt.TitleParams(
-            textwrap.wrap(caption, CAPTION_CHARS),
-            orient="bottom",
-            anchor="start",
-            fontSize=11,
-            fontWeight="normal",
-            color=theme.CONTEXT,
-            lineHeight=15,
-        ),
+        title=caption_title(textwrap.wrap(caption, CAPTION_CHARS)),
     )
 
 

@@ -12,6 +12,8 @@ import textwrap
 import numpy as np
 import polars as pl
 
+from tracker.errors import plural
+
 
 def _num(v, fmt="{:.1f}") -> str:
     if v is None:
@@ -132,7 +134,7 @@ def frame(df: pl.DataFrame, fmt: str) -> str:
         tbl_hide_dataframe_shape=True,
         tbl_hide_column_data_types=True,
     ):
-        return f"{df}\n({df.height} rows)\n"
+        return f"{df}\n({plural(df.height, 'row')})\n"
 
 
 def validation(report) -> str:

@@ -1,0 +1,187 @@
+"""Forecasts, backtests and the ledger as functions: ``tracker forecast``, ``backtest``, ``ledger``.
+
+The forecast comes back as ``Forecast``: the frozen result of the forecast
+layer, with a short ``repr`` and ``.report()`` (the text the CLI prints).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import fields
+from pathlib import Path
+
+from tracker.api.figures import chart, save_chart
+from tracker.api.reading import data_root, load
+from tracker.data import settings as settingsmod
+from tracker.data.catalog import resolve_benchmark
+from tracker.data.store import Store
+from tracker.errors import TrackerError, UsageError
+from tracker.fit.resample import DEFAULT_SEED
+from tracker.forecast import backtest as backtestmod
+from tracker.forecast import ledger as ledgermod
+from tracker.forecast import methods as methodsmod
+from tracker.forecast.forecast import DEFAULT_BOOT, DEFAULT_TREND_SINCE, year_dates
+from tracker.forecast.forecast import Forecast as _Forecast
+from tracker.forecast.forecast import forecast as _forecast
+from tracker.inputs import check_boot, check_seed, parse_date
+from tracker.render import report as reportmod
+
+METHODS = methodsmod.METHODS
+
+
+BASELINES = methodsmod.BASELINES
+
+
+BACKTEST_BOOT = backtestmod.BACKTEST_BOOT
+
+
+class Forecast(_Forecast):
+    """A forecast with a short ``repr`` and ``.report()``, the text ``tracker forecast`` prints.
+
+    >>> fc = tracker.forecast("mmlu", 0.9)          # doctest: +SKIP
+    >>> fc                                           # doctest: +SKIP
+    <Forecast MMLU >= 0.9 by predictive: median ..., 80% ... to ...; 120 models, data to 2025-...>
+    >>> print(fc.report())                           # doctest: +SKIP
+    """
+
+    def report(self) -> str:
+        """The text ``tracker forecast`` prints for this forecast."""
+        return reportmod.report(self)
+
+    def __repr__(self) -> str:
+        y = year_dates(self.year) or {}
+        if self.reached is not None:
+            state = f"reached by {self.reached.model_name} on {self.reached.date}"
+        elif y.get("median"):
+            state = f"median {y['median']}, 80% {y.get('lo80') or 'open'} to {y.get('hi80') or 'never'}"
+        else:
+            state = "never reached in most resamples"
+        end = self.data_end or self.as_of
+        return (
+            f"<Forecast {self.benchmark.name} >= {self.target:g} by {self.method}: {state}; "
+            f"{self.data.n_fit} models, data to {end}>"
+        )
+
+    __str__ = __repr__
+
+    @classmethod
+    def wrap(cls, fc: _Forecast) -> "Forecast":
+        """The same forecast, as this class."""
+        return cls(**{f.name: getattr(fc, f.name) for f in fields(fc)})
+
+
+def forecast(
+    bench: str,
+    target: float,
+    *,
+    data: str | Path | None = None,
+    as_of: dt.date | str | None = None,
+    source: str | None = None,
+    settings: list[str] | None = None,
+    include_imputed: bool = False,
+    ceiling: float | None = None,
+    n_boot: int = DEFAULT_BOOT,
+    seed: int = DEFAULT_SEED,
+    trend_since: dt.date | str = DEFAULT_TREND_SINCE,
+    compute_noise: bool = False,
+    method: str | None = None,
+) -> Forecast:
+    """When will ``bench`` reach ``target``? See ``tracker.forecast.forecast`` for the method.
+
+    >>> fc = tracker.forecast("mmlu", 0.9)                  # doctest: +SKIP
+    >>> fc.year.median, fc.reached                          # doctest: +SKIP
+    >>> print(fc.report())                                  # the CLI's text  # doctest: +SKIP
+    >>> tracker.forecast("fm", 0.9, method="date").to_dict() # doctest: +SKIP
+    """
+    n_boot = check_boot(n_boot, DEFAULT_BOOT)
+    seed = check_seed(seed)
+    as_of_d = parse_date(as_of, "as_of") if as_of else None
+    since = parse_date(trend_since, "trend_since")
+    tables = load(data)
+    b = resolve_benchmark(tables, bench)
+    if settings:
+        settings = settingsmod.check_patterns(tables, b, settings)
+    with Store(tables) as store:
+        return Forecast.wrap(
+            _forecast(
+                store,
+                b,
+                target,
+                as_of=as_of_d,
+                source=source,
+                settings=settings,
+                include_imputed=include_imputed,
+                ceiling=ceiling,
+                n_boot=n_boot,
+                seed=seed,
+                trend_since=since,
+                compute_noise=compute_noise,
+                method=method,
+            )
+        )
+
+
+def backtest(
+    benches: list[str] | str | None = None,
+    *,
+    data: str | Path | None = None,
+    as_of: list[dt.date | str] | None = None,
+    methods: list[str] | None = None,
+    n_boot: int | None = None,
+    seed: int | None = None,
+    grid: str = "quick",
+    progress=None,
+) -> backtestmod.Backtest:
+    """Backtest every method and baseline (``tracker backtest``) on the ``"quick"`` or ``"dense"`` grid.
+
+    >>> bt = tracker.backtest("gpqa", grid="dense")  # doctest: +SKIP
+    >>> bt.summary("pooled", "predictive").stats     # doctest: +SKIP
+    """
+    n_boot = check_boot(n_boot, BACKTEST_BOOT)
+    seed = check_seed(seed)
+    dates = [parse_date(d, "as_of") for d in as_of] if as_of else None
+    tables = load(data)
+    if isinstance(benches, str):
+        benches = [benches]
+    bs = [resolve_benchmark(tables, b) for b in (benches or list(backtestmod.GRIDS))]
+    bs = list({b.id: b for b in bs}.values())  # an alias and its id name one benchmark: run it once
+    with Store(tables) as store:
+        if grid not in backtestmod.GRIDS_BY_NAME:
+            raise UsageError(f"unknown grid {grid!r}; use one of: {', '.join(backtestmod.GRIDS_BY_NAME)}")
+        return backtestmod.run(
+            store,
+            bs,
+            as_of=dates,
+            methods=tuple(methods) if methods else METHODS + BASELINES,
+            grid=backtestmod.GRIDS_BY_NAME[grid],
+            n_boot=n_boot,
+            seed=seed,
+            progress=progress,
+        )
+
+
+def ledger(folder: str | Path | None = None, *, data: str | Path | None = None) -> list[ledgermod.Scored]:
+    """Saved forecasts verified and scored against today's data (``tracker ledger``).
+
+    >>> [(r.path, r.check, r.status) for r in tracker.ledger()]  # doctest: +SKIP
+    """
+    return ledgermod.score(folder, data=data)
+
+
+def save_forecast(
+    fc: Forecast, inputs: dict, *, folder: str | Path | None = None, data: str | Path | None = None
+) -> list[Path]:
+    """Write ``fc`` to the ledger (write-once, signed JSON) and its fit chart as SVG beside it.
+
+    Returns the paths written. A chart that cannot be drawn never loses the
+    record, and an existing file is never replaced.
+
+    >>> tracker.save_forecast(fc, {"bench": "mmlu", "target": 0.9}, folder="my-ledger")  # doctest: +SKIP
+    """
+    path = ledgermod.save(fc, inputs, folder=folder, data_dir=data_root(data))
+    written = [path]
+    try:
+        written.append(save_chart(chart("fit", fc), path.with_suffix(".svg"), exclusive=True))
+    except (TrackerError, ValueError, OSError):  # the record is the ledger entry; the chart is a courtesy
+        pass
+    return written

@@ -1,0 +1,94 @@
+"""Checks of the arguments the API and the CLI take: dates, resample counts, seeds, output paths.
+
+Each refuses a bad value with a one-line ``UsageError`` that says what to give
+instead; an output path inside the data folder or the ledger is refused, so no
+command's output can replace a data file or a saved forecast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from tracker.data import location
+from tracker.errors import UsageError
+from tracker.fit.resample import DEFAULT_SEED
+from tracker.forecast.forecast import MAX_BOOT, MIN_BOOT
+
+
+def parse_date(value: dt.date | str, name: str = "date") -> dt.date:
+    """A date from a ``datetime.date`` or an ISO string (``UsageError`` otherwise).
+
+    >>> parse_date("2024-05-13")
+    datetime.date(2024, 5, 13)
+    """
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        d = dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{name} {value!r} is not a date; write YYYY-MM-DD") from None
+    if not MIN_DATE <= d <= MAX_DATE:
+        raise UsageError(f"{name} {d} is out of range; use a date between {MIN_DATE} and {MAX_DATE}")
+    return d
+
+
+#: Dates a command accepts: no AI benchmark before 1950; decimal years stay exact to 2200.
+MIN_DATE = dt.date(1950, 1, 1)
+
+
+MAX_DATE = dt.date(2200, 12, 31)
+
+
+def check_boot(n_boot: int | None, default: int) -> int:
+    """The resample count to use: ``default`` when None; refuses counts outside [MIN_BOOT, MAX_BOOT]."""
+    if n_boot is None:
+        return default
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int):
+        raise UsageError(f"--boot {n_boot!r} is not a whole number; use one between {MIN_BOOT} and {MAX_BOOT}")
+    if not MIN_BOOT <= n_boot <= MAX_BOOT:
+        raise UsageError(f"--boot {n_boot} is out of range; use {MIN_BOOT} to {MAX_BOOT} resamples (default {default})")
+    return n_boot
+
+
+def check_seed(seed: int | None) -> int:
+    """The seed to use: the default when None; numpy takes 0 <= seed < 2**63 here."""
+    if seed is None:
+        return DEFAULT_SEED
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
+        raise UsageError(f"--seed {seed!r} is out of range; use a whole number from 0 to {2**63 - 1}")
+    return seed
+
+
+def guard_output(path: str | Path, data: str | Path | None, *, what: str = "output") -> Path:
+    """Refuse an output path inside the data folder or the ledger: outputs never replace those files."""
+    p = Path(path)
+    try:
+        target = p.resolve()
+    except (OSError, RuntimeError):
+        raise UsageError(f"{what} {path}: cannot resolve the path") from None
+    guarded = [
+        location.find(data).path,
+        location.ledger(None, data).path,
+        location.SHIPPED_DATA,
+        location.SHIPPED_LEDGER,
+    ]
+    for folder in guarded:
+        try:
+            root = folder.resolve()
+        except (OSError, RuntimeError):
+            continue
+        if target == root or root in target.parents:
+            raise UsageError(
+                f"{what} {path} is inside {folder}, which holds the data or the saved forecasts; "
+                "write outputs elsewhere"
+            )
+    return p
+
+
+def check_output(path: str | Path, data: str | Path | None = None, what: str = "output") -> Path:
+    """Refuse an output path that would land in the data folder or the ledger."""
+    return guard_output(path, data, what=what)
