@@ -118,3 +118,24 @@ def reference() -> Path:
     if not REFERENCE.is_dir():
         pytest.skip(f"reference snapshots not found at {REFERENCE} (they sit beside the repository in CI)")
     return REFERENCE
+
+
+# -- isolation: no test reads the shipped data, the user's environment or the working folder by accident --
+NO_DATA = "no-data-here: a test must pass --data / data= or use the `shipped` fixture"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path_factory, monkeypatch):
+    """Every test runs in an empty folder, with tracker's variables cleared and $TRACKER_DATA pointing
+    nowhere: a test that needs the shipped data asks for the ``shipped`` fixture."""
+    for var in ("TRACKER_DATA", "TRACKER_FORECASTS", "TRACKER_DEBUG", "TRACKER_LOCK_TIMEOUT"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("TRACKER_DATA", str(tmp_path_factory.getbasetemp() / NO_DATA))
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
+@pytest.fixture
+def shipped(monkeypatch) -> Path:
+    """The curated data shipped with the repository (read, never written)."""
+    monkeypatch.setenv("TRACKER_DATA", str(DATASETS))
+    return DATASETS

@@ -180,7 +180,7 @@ def test_console_script_runs_as_a_subprocess(tiny: Path) -> None:
         ("fm", "0.9", ["--method", "date"], "Method: date"),
     ],
 )
-def test_forecast_on_the_shipped_data(capsys, bench: str, target: str, extra: list[str], needle: str) -> None:
+def test_forecast_on_the_shipped_data(shipped, capsys, bench: str, target: str, extra: list[str], needle: str) -> None:
     code, out, err = run(capsys, "forecast", "--bench", bench, "--target", target, "--boot", "300", *extra)
     assert code == 0, err
     assert needle in out
@@ -190,6 +190,6 @@ def test_forecast_on_the_shipped_data(capsys, bench: str, target: str, extra: li
 
 
 @pytest.mark.parametrize("target", ["0.2", "1.5"])
-def test_impossible_targets_on_the_shipped_data(capsys, target: str) -> None:
+def test_impossible_targets_on_the_shipped_data(shipped, capsys, target: str) -> None:
     code, _, err = run(capsys, "forecast", "--bench", "mmlu", "--target", target)
     assert code == 2 and err.startswith("Error: target") and err.count("\n") == 1

@@ -300,7 +300,7 @@ def test_ledger_round_trip_is_write_once(tiny: Path, tmp_path: Path, capsys) -> 
     assert len(json.loads(capsys.readouterr().out)) == 2
 
 
-def test_cli_backtest_and_methods_end_to_end(tiny: Path, capsys) -> None:
+def test_cli_backtest_and_methods_end_to_end(tiny: Path, shipped, capsys) -> None:
     assert (
         cli.main(
             [

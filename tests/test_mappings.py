@@ -58,13 +58,6 @@ def test_the_registry_is_the_list_of_import_kinds() -> None:
         assert imp.table in ("scores", "models")
 
 
-def test_readme_table_is_generated_from_the_registry() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert (
-        importing.readme_table() in readme
-    )  # regenerate: python -c "from tracker.ingest.importing import readme_table; print(readme_table())"
-
-
 def test_benchmark_mapping_targets_are_our_benchmarks() -> None:
     import csv
 
