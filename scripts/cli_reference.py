@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ["COLUMNS"] = "100"  # argparse wraps help at the terminal's width: fix it
 
-from tracker.cli.main import build_parser  # noqa: E402
+from tracker.cli.parser import build_parser  # noqa: E402
 from tracker.ingest.importing import readme_table  # noqa: E402
 
 DOC = ROOT / "docs" / "cli.md"

@@ -223,7 +223,7 @@ def test_help_has_examples(capsys) -> None:
 
 def test_import_tracker_and_help_do_not_import_altair() -> None:
     code = (
-        "import sys, tracker, tracker.cli.main; tracker.cli.main.build_parser(); "
+        "import sys, tracker, tracker.cli.parser; tracker.cli.parser.build_parser(); "
         "print(sorted(m for m in ('altair', 'vl_convert') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

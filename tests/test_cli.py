@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from tracker.cli.main import HANDLERS as COMMANDS
-from tracker.cli.main import build_parser, main
+from tracker.cli.main import main
+from tracker.cli.parser import build_parser
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from tracker import api
-from tracker.cli.main import build_parser, main
+from tracker.cli.main import main
+from tracker.cli.parser import build_parser
 from tracker.data import tables as data
 from tracker.data.catalog import resolve_benchmark
 from tracker.data.select import select
