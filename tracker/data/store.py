@@ -35,6 +35,10 @@ _ARROW_SAFE = re.compile(
     r"|VARCHAR|DATE|TIMESTAMP|TIMESTAMP WITH TIME ZONE|DECIMAL\(\d+,\s*\d+\))$"
 )
 SETTINGS_COLUMNS = ("benchmark_id", "setting", "kind", "description")
+#: Below this many score rows the store runs DuckDB on one thread (see ``Store.__init__``).
+SMALL_SCORES = 100_000
+#: Benchmarks whose rows a store keeps fetched at once (a backtest works through them one by one).
+BENCHMARK_CACHE = 2
 
 _SQL = resources.files("tracker.data") / "sql"
 _IDENT = re.compile(r"[a-z_][a-z0-9_]*")  # our own parameter names, never user text
@@ -70,6 +74,10 @@ class Store:
     def __init__(self, tables: Tables, db: str | Path | None = None) -> None:
         self.tables = tables
         self.con = duckdb.connect(str(db) if db else ":memory:")
+        if tables.scores.height < SMALL_SCORES:
+            # Measured: on the curated data (about a thousand rows) one thread joins in half the time of
+            # two; DuckDB's threads pay off only on large tables (benchmarks/scale.py).
+            self.con.execute("SET threads = 1")
         for name in (*TABLES, "settings"):
             frame = getattr(tables, name)
             if frame is None:  # a data folder without a settings vocabulary
@@ -81,6 +89,9 @@ class Store:
             else:
                 self.con.register(name, _Stream(frame))
         self.con.execute(_sql("views.sql"))
+        self._known = False  # scores_joined materialised for the library's queries (``join``)
+        self._benchmark_cache: dict[tuple, pl.DataFrame] = {}
+        self._frontier_all: pl.DataFrame | None = None
 
     def __enter__(self) -> "Store":
         return self
@@ -107,60 +118,62 @@ class Store:
         return pl.DataFrame(self.con.sql(sql))
 
     # -- queries used by the library -------------------------------------------------
+    #
+    # A command asks DuckDB once for what it needs: the join of ``scores_joined`` is
+    # computed once per store (a temporary table, ``join``), each benchmark's rows
+    # are fetched once through Arrow (``benchmark_rows``) and the frontier models once
+    # (``frontier``); a selection as of any date is then a filter in memory
+    # (``tracker.data.select``), so a backtest over many as-of dates costs no more queries.
 
-    def select_scores(
-        self,
-        benchmark: str,
-        patterns: list[str],
-        source: str,
-        as_of: dt.date,
-        include_previews: bool = False,
-        exclude: list[str] | None = None,
-    ) -> pl.DataFrame:
-        """One row per model: the best score under its most preferred setting (previews only if asked),
-        never under a setting matching a glob of ``exclude``."""
-        return self._frame(
-            _sql("select_scores.sql"),
-            {
-                "benchmark": benchmark,
-                "patterns": patterns,
-                "source": source,
-                "as_of": as_of,
-                "include_previews": include_previews,
-                "exclude": list(exclude or []) or ["\x00"],
-            },
-        )
+    def join(self) -> None:
+        """Materialise the ``scores_joined`` view once (as ``scores_known``) for the library's own queries."""
+        if not self._known:
+            self.con.execute("CREATE OR REPLACE TEMP TABLE scores_known AS SELECT * FROM scores_joined")
+            self._known = True
+
+    def benchmark_rows(self, benchmark: str, patterns: list[str], exclude: list[str] | None = None) -> pl.DataFrame:
+        """Every ``scores_joined`` row of ``benchmark`` (all dates, settings and sources), with ``pref``
+        (the first of the setting globs ``patterns`` the row's setting matches, from 1; null for none)
+        and ``excluded`` (its setting matches a glob of ``exclude``). Fetched once per store and arguments.
+        """
+        key = (benchmark, tuple(patterns), tuple(exclude or ()))
+        hit = self._benchmark_cache.get(key)
+        if hit is None:
+            self.join()
+            hit = self._frame(
+                _sql("select_scores.sql"),
+                {
+                    "benchmark": benchmark,
+                    "patterns": list(patterns) or ["\x00"],
+                    "exclude": list(exclude or []) or ["\x00"],
+                },
+            )
+            if len(self._benchmark_cache) >= BENCHMARK_CACHE:  # bound memory: drop the oldest
+                self._benchmark_cache.pop(next(iter(self._benchmark_cache)))
+            self._benchmark_cache[key] = hit
+        return hit
+
+    def any_benchmark_rows(self, benchmark: str) -> pl.DataFrame:
+        """A benchmark's rows whatever the preference: a cached fetch if there is one."""
+        for key, frame in self._benchmark_cache.items():
+            if key[0] == benchmark:
+                return frame
+        return self.benchmark_rows(benchmark, [])
 
     def benchmark_scores(self, benchmark: str, as_of: dt.date) -> pl.DataFrame:
         """Every score row of a benchmark known by ``as_of`` (all settings, all sources)."""
-        return self._frame(
-            "SELECT * FROM scores_joined WHERE benchmark_id = getvariable('b') AND known_date <= getvariable('d') "
-            "AND release_date <= getvariable('d') "
-            "ORDER BY known_date, model_id, setting, effort, model_version NULLS FIRST, source_name",
-            {"b": benchmark, "d": as_of},
-        )
-
-    def count_scored_models(self, benchmark: str, as_of: dt.date, source: str, include_previews: bool = False) -> int:
-        """Models with any score (any setting) of ``benchmark`` known by ``as_of``, of a source kind or ``any``."""
-        return self._frame(
-            "SELECT count(DISTINCT model_id) AS n FROM scores_joined WHERE benchmark_id = getvariable('b') "
-            "AND known_date <= getvariable('d') AND release_date <= getvariable('d') "
-            "AND (getvariable('src') = 'any' OR source_kind = getvariable('src')) "
-            "AND (getvariable('prev') OR NOT preview)",
-            {"b": benchmark, "d": as_of, "src": source, "prev": include_previews},
-        )["n"].item()
+        rows = self.any_benchmark_rows(benchmark)  # fetched in the order this returns (select_scores.sql)
+        return rows.filter((pl.col("known_date") <= as_of) & (pl.col("release_date") <= as_of)).drop("pref", "excluded")
 
     def frontier(self, as_of: dt.date, since: dt.date) -> pl.DataFrame:
         """Frontier models (Epoch AI's top-10 definition) with compute released in [since, as_of], one per line."""
-        return self._frame(
-            "SELECT * FROM frontier_models WHERE release_date >= getvariable('since') "
-            "AND release_date <= getvariable('d') "
-            "ORDER BY release_date, model_id",  # a total order: bootstrap indices must not depend on file order
-            {"since": since, "d": as_of},
-        )
+        if self._frontier_all is None:
+            # A total order: bootstrap indices must not depend on file order.
+            self._frontier_all = self._frame("SELECT * FROM frontier_models ORDER BY release_date, model_id")
+        return self._frontier_all.filter((pl.col("release_date") >= since) & (pl.col("release_date") <= as_of))
 
     def model(self, model_id: str) -> dict | None:
-        df = self._frame("SELECT * FROM models WHERE id = getvariable('id')", {"id": model_id})
+        df = self.tables.models.filter(pl.col("id") == model_id)
         return df.row(0, named=True) if df.height else None
 
     def last_data_date(self) -> dt.date:
@@ -176,6 +189,7 @@ class Store:
         A frontier model here is one Epoch AI flags as frontier, or one that set a
         new best score on some benchmark (any setting) when it was released.
         """
+        self.join()
         row = self._frame(_sql("freshness.sql"), {"d": data_end}).row(0, named=True)
         return row
 

@@ -60,6 +60,9 @@ LABELS = {
 #: Bootstrap resamples for the side-by-side lines of ``tracker forecast`` (the
 #: main method uses the full --boot): enough for a median and an 80% interval.
 SIDE_BOOT = 400
+#: Resamples per fit in the backtest: the 80% interval's ends are the 10th and
+#: 90th percentiles, which 400 resamples pin to about +-1.5 percentile points.
+BACKTEST_BOOT = 400
 #: Window of the linear baseline.
 LINEAR_WINDOW_YEARS = 2.0
 MIN_POINTS = 3
