@@ -35,6 +35,9 @@ _ARROW_SAFE = re.compile(
     r"|VARCHAR|DATE|TIMESTAMP|TIMESTAMP WITH TIME ZONE|DECIMAL\(\d+,\s*\d+\))$"
 )
 SETTINGS_COLUMNS = ("benchmark_id", "setting", "kind", "description")
+#: The order of a benchmark's rows (``Store.benchmark_scores``): a total order (the primary key), model_version's
+#: nulls first.
+_SCORES_ORDER = ("known_date", "model_id", "setting", "effort", "model_version", "source_name")
 #: Below this many score rows the store runs DuckDB on one thread (see ``Store.__init__``).
 SMALL_SCORES = 100_000
 #: Benchmarks whose rows a store keeps fetched at once (a backtest works through them one by one).
@@ -89,7 +92,7 @@ class Store:
             else:
                 self.con.register(name, _Stream(frame))
         self.con.execute(_sql("views.sql"))
-        self._known = False  # scores_joined materialised for the library's queries (``join``)
+        self._joined: pl.DataFrame | None = None  # scores_joined, fetched once (``join``)
         self._benchmark_cache: dict[tuple, pl.DataFrame] = {}
         self._frontier_all: pl.DataFrame | None = None
 
@@ -119,35 +122,44 @@ class Store:
 
     # -- queries used by the library -------------------------------------------------
     #
-    # A command asks DuckDB once for what it needs: the join of ``scores_joined`` is
-    # computed once per store (a temporary table, ``join``), each benchmark's rows
-    # are fetched once through Arrow (``benchmark_rows``) and the frontier models once
+    # A command asks DuckDB once for what it needs: the ``scores_joined`` view is computed
+    # once per store and comes back through Arrow (``join``); a benchmark's rows are a
+    # filter of it, their setting preference decided by DuckDB's GLOB on the benchmark's
+    # distinct settings (``benchmark_rows``); the frontier models are fetched once
     # (``frontier``); a selection as of any date is then a filter in memory
     # (``tracker.data.select``), so a backtest over many as-of dates costs no more queries.
 
-    def join(self) -> None:
-        """Materialise the ``scores_joined`` view once (as ``scores_known``) for the library's own queries."""
-        if not self._known:
-            self.con.execute("CREATE OR REPLACE TEMP TABLE scores_known AS SELECT * FROM scores_joined")
-            self._known = True
+    def join(self) -> pl.DataFrame:
+        """The ``scores_joined`` view, computed once per store; also registered as ``scores_known`` for SQL.
+
+        Measured at a million score rows: fetching the join once is half the cost of
+        materialising it inside DuckDB and fetching each benchmark from there.
+        """
+        if self._joined is None:
+            self._joined = self._frame("SELECT * FROM scores_joined")
+            self.con.register("scores_known", _Stream(self._joined))
+        return self._joined
 
     def benchmark_rows(self, benchmark: str, patterns: list[str], exclude: list[str] | None = None) -> pl.DataFrame:
         """Every ``scores_joined`` row of ``benchmark`` (all dates, settings and sources), with ``pref``
         (the first of the setting globs ``patterns`` the row's setting matches, from 1; null for none)
-        and ``excluded`` (its setting matches a glob of ``exclude``). Fetched once per store and arguments.
+        and ``excluded`` (its setting matches a glob of ``exclude``), in no particular order.
+        Kept for the store's life (the last ``BENCHMARK_CACHE`` benchmarks and preferences).
         """
         key = (benchmark, tuple(patterns), tuple(exclude or ()))
         hit = self._benchmark_cache.get(key)
         if hit is None:
-            self.join()
-            hit = self._frame(
+            rows = self.join().filter(pl.col("benchmark_id") == benchmark)
+            settings = rows["setting"].unique(maintain_order=True).to_list()
+            prefs = self._frame(
                 _sql("select_scores.sql"),
                 {
-                    "benchmark": benchmark,
+                    "settings": settings or ["\x00"],
                     "patterns": list(patterns) or ["\x00"],
                     "exclude": list(exclude or []) or ["\x00"],
                 },
             )
+            hit = rows.join(prefs, on="setting", how="left")
             if len(self._benchmark_cache) >= BENCHMARK_CACHE:  # bound memory: drop the oldest
                 self._benchmark_cache.pop(next(iter(self._benchmark_cache)))
             self._benchmark_cache[key] = hit
@@ -162,8 +174,12 @@ class Store:
 
     def benchmark_scores(self, benchmark: str, as_of: dt.date) -> pl.DataFrame:
         """Every score row of a benchmark known by ``as_of`` (all settings, all sources)."""
-        rows = self.any_benchmark_rows(benchmark)  # fetched in the order this returns (select_scores.sql)
-        return rows.filter((pl.col("known_date") <= as_of) & (pl.col("release_date") <= as_of)).drop("pref", "excluded")
+        rows = self.any_benchmark_rows(benchmark)
+        return (
+            rows.filter((pl.col("known_date") <= as_of) & (pl.col("release_date") <= as_of))
+            .drop("pref", "excluded")
+            .sort(list(_SCORES_ORDER), nulls_last=[n != "model_version" for n in _SCORES_ORDER], maintain_order=True)
+        )
 
     def frontier(self, as_of: dt.date, since: dt.date) -> pl.DataFrame:
         """Frontier models (Epoch AI's top-10 definition) with compute released in [since, as_of], one per line."""
