@@ -41,16 +41,9 @@ from typing import Any
 import numpy as np
 
 from tracker.errors import FitError
+from tracker.fit.batched import batched_newton2, batched_newton2_shared
 from tracker.fit.checks import Data, as_float_array, check_rows, degenerate_rows, prepare, target_logit
-from tracker.fit.glm import (
-    DEFAULT_MAX_ITER,
-    DEFAULT_TOL,
-    batched_newton2,
-    batched_newton2_shared,
-    mean_var,
-    newton2,
-    sigmoid,
-)
+from tracker.fit.glm import DEFAULT_MAX_ITER, DEFAULT_TOL, mean_var, newton2, sigmoid
 from tracker.fit.resample import (
     DEFAULT_N_BOOT,
     DEFAULT_SEED,

