@@ -49,7 +49,7 @@ _WHERE = {
         "tracker.api.reading",
     ),
     **dict.fromkeys(
-        ("ADD_TABLES", "add", "add_text", "import_file", "import_report_text", "on_lock_wait"),
+        ("ADD_TABLES", "IMPORT_STEPS", "add", "add_text", "import_file", "import_report_text", "on_lock_wait"),
         "tracker.api.writing",
     ),
     **dict.fromkeys(("SOURCES", "Benchmark"), "tracker.data.catalog"),
@@ -84,6 +84,7 @@ __all__ = [
     "DEFAULT_SEED",
     "DEFAULT_TREND_SINCE",
     "IMPORT_KINDS",
+    "IMPORT_STEPS",
     "MAX_BOOT",
     "METHODS",
     "SOURCES",

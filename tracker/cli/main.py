@@ -26,8 +26,15 @@ import signal
 import sys
 from importlib import import_module
 
-from tracker.cli.parser import UsageLine, build_parser
-from tracker.errors import TrackerError
+# Every matrix a command multiplies is small (a few thousand rows at most): BLAS threads only wake,
+# spin and compete with DuckDB's and polars' own. One BLAS thread for the command, set before numpy
+# loads; a user's own setting wins. (The library keeps BLAS on one thread around its batched
+# solves either way: tracker.fit.batched.small_blas.)
+for _var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+from tracker.cli.parser import UsageLine, build_parser  # noqa: E402
+from tracker.errors import TrackerError  # noqa: E402
 
 # -- which module runs each command (imported when the command runs) ------------------------
 HANDLERS = {
