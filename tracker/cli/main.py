@@ -84,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     except ValueError:  # not the main thread (embedded use): leave signals alone
         pass
-    parser = build_parser()
+    # Only the parser of the command asked for (the whole one for --help, --version or a typo).
+    parser = build_parser(argv[0] if argv and argv[0] in HANDLERS else None)
     try:
         args, extra = parser.parse_known_args(argv)
         if extra:

@@ -94,7 +94,6 @@ class Store:
         self.con.execute(_sql("views.sql"))
         self._joined: pl.DataFrame | None = None  # scores_joined, fetched once (``join``)
         self._benchmark_cache: dict[tuple, pl.DataFrame] = {}
-        self._frontier_all: pl.DataFrame | None = None
 
     def __enter__(self) -> "Store":
         return self
@@ -136,7 +135,10 @@ class Store:
         materialising it inside DuckDB and fetching each benchmark from there.
         """
         if self._joined is None:
-            self._joined = self._frame("SELECT * FROM scores_joined")
+            joined = self.tables.derived.get("scores_joined")
+            if joined is None:
+                joined = self.tables.derived["scores_joined"] = self._frame("SELECT * FROM scores_joined")
+            self._joined = joined
             self.con.register("scores_known", _Stream(self._joined))
         return self._joined
 
@@ -183,10 +185,17 @@ class Store:
 
     def frontier(self, as_of: dt.date, since: dt.date) -> pl.DataFrame:
         """Frontier models (Epoch AI's top-10 definition) with compute released in [since, as_of], one per line."""
-        if self._frontier_all is None:
+        front = self.frontier_models()
+        return front.filter((pl.col("release_date") >= since) & (pl.col("release_date") <= as_of))
+
+    def frontier_models(self) -> pl.DataFrame:
+        """Every frontier model with compute (the ``frontier_models`` view), fetched once per load of the tables."""
+        front = self.tables.derived.get("frontier_models")
+        if front is None:
             # A total order: bootstrap indices must not depend on file order.
-            self._frontier_all = self._frame("SELECT * FROM frontier_models ORDER BY release_date, model_id")
-        return self._frontier_all.filter((pl.col("release_date") >= since) & (pl.col("release_date") <= as_of))
+            front = self._frame("SELECT * FROM frontier_models ORDER BY release_date, model_id")
+            self.tables.derived["frontier_models"] = front
+        return front
 
     def model(self, model_id: str) -> dict | None:
         df = self.tables.models.filter(pl.col("id") == model_id)
@@ -194,9 +203,11 @@ class Store:
 
     def last_data_date(self) -> dt.date:
         """The newest release or report date anywhere in the data (the data's vintage)."""
-        return self._frame(
-            "SELECT greatest((SELECT max(release_date) FROM models), (SELECT max(date_reported) FROM scores)) AS d"
-        )["d"].item()
+        if "vintage" not in self.tables.derived:
+            self.tables.derived["vintage"] = self._frame(
+                "SELECT greatest((SELECT max(release_date) FROM models), (SELECT max(date_reported) FROM scores)) AS d"
+            )["d"].item()
+        return self.tables.derived["vintage"]
 
     def freshness(self, data_end: dt.date) -> dict:
         """Newest score, newest model with a compute estimate, and the frontier models of the last

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -40,6 +40,10 @@ class Tables:
     #: The settings vocabulary (``settings.csv``); None for a data folder whose
     #: datapackage.json does not declare it (made before the vocabulary existed).
     settings: pl.DataFrame | None = None
+    #: What the store derived from these tables (DuckDB's ``scores_joined``, the frontier models, the
+    #: data's vintage), kept so that it is computed once per load, and filled from a snapshot when one
+    #: matched (``tracker.data.snapshot``).
+    derived: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
 
 def check_cells(path: Path, res: Resource, df: pl.DataFrame, report: Report, facts: dict | None = None) -> None:
