@@ -41,6 +41,7 @@ import polars as pl
 from tracker._version import __version__
 from tracker.data import tables as tablesmod
 from tracker.data.schema import DATAPACKAGE, TABLES, load_package
+from tracker.data.store import Store
 
 #: Bump when what a snapshot holds, or how, changes.
 FORMAT = 1
@@ -128,8 +129,6 @@ def _read(root: Path, folder: Path) -> tablesmod.Tables | None:
 
 def _write(tables: tablesmod.Tables, folder: Path) -> None:
     """Compute the derived frames (DuckDB's join) and file everything under ``folder``, whole or not at all."""
-    from tracker.data.store import Store  # the store imports this module's callers
-
     with Store(tables) as store:
         store.join()
         store.frontier_models()
