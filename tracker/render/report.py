@@ -16,7 +16,7 @@ from __future__ import annotations
 import textwrap
 
 from tracker.forecast.forecast import Forecast, MethodLine
-from tracker.render.fmt import counts, date, flop, months, mult, plural, span, year_of
+from tracker.render.fmt import counts, date, flop, months, mult, plural, prob, span, year_of
 
 WIDTH = 118
 
@@ -115,7 +115,7 @@ def bottom_line(fc: Forecast) -> list[str]:
     if lin is not None:
         out += _sub(f"The straight line through the state of the art says: {_line_dates(lin)}")
     if fc.p_by:
-        out += _sub("P(reached by): " + ", ".join(f"{d} {p:.0%}" for d, p in fc.p_by))
+        out += _sub("P(reached by): " + ", ".join(f"{d} {prob(p)}" for d, p in fc.p_by))
     if fc.data_end is not None and fc.data_end < fc.as_of and fc.p_by is not None and fc.method == "predictive":
         out += _sub(
             f"The data end {fc.data_end}, {(fc.as_of - fc.data_end).days} days before {fc.as_of}: "
