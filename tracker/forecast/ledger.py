@@ -38,7 +38,7 @@ from tracker.data.schema import default_data_dir
 from tracker.data.select import first_reached, select
 from tracker.data.store import Store
 from tracker.data.tables import load
-from tracker.errors import UsageError
+from tracker.errors import ConflictError, UsageError
 from tracker.files import write_whole
 from tracker.forecast.backtest import DAYS_PER_MONTH, benchmark_truth, outcome
 
@@ -129,6 +129,12 @@ def save(fc, inputs: dict, *, folder: str | Path | None = None, data_dir: str | 
     repository's when another data folder is given); the ledger shipped with
     tracker is read only.
     """
+    if getattr(fc, "reached", None) is not None:
+        r = fc.reached
+        raise ConflictError(
+            f"not saved: {fc.benchmark.name} >= {fc.target:g} was already reached by {r.model_name} on {r.date}; "
+            "a ledger record is a forecast of what has not happened yet"
+        )
     loc = location.ledger(folder, data_dir)
     if loc.read_only:
         raise UsageError(

@@ -183,12 +183,13 @@ def predictive_lines(fc: Forecast) -> list[str]:
         f"{p['scatter_logit']:.2f} logits around it; {p['arrivals_per_year']:.1f} arrive a year. The first "
         "simulated model to reach the target dates it."
     )
-    out += [
-        f"Date reached: median {date(fc.year.median)}",
-        f"  80%: {span(fc.year, 'lo80', 'hi80', date)}",
-        f"  95%: {span(fc.year, 'lo95', 'hi95', date)}",
-    ]
-    if fc.year.share_never > 0:
+    if fc.reached is None:  # reached: every future starts above the target, the date is the data's end
+        out += [
+            f"Date reached: median {date(fc.year.median)}",
+            f"  80%: {span(fc.year, 'lo80', 'hi80', date)}",
+            f"  95%: {span(fc.year, 'lo95', 'hi95', date)}",
+        ]
+    if fc.reached is None and fc.year.share_never > 0:
         out.append(f"  {fc.year.share_never:.1%} of futures do not reach it within the simulated years")
     if fc.fan:
         pts = [fp for i, fp in enumerate(fc.fan) if i % 6 == 0][1:6]  # every half year
@@ -197,7 +198,7 @@ def predictive_lines(fc: Forecast) -> list[str]:
             + "; ".join(f"{fp.date:%Y-%m} {fp.median:.3f} ({fp.lo80:.3f}-{fp.hi80:.3f})" for fp in pts)
         )
     c = fc.crossing_log10_compute
-    if c is not None and c.median is not None:
+    if fc.reached is None and c is not None and c.median is not None:
         out += _wrap(
             f"Compute of the first model to cross, if it is a frontier-compute model (Epoch AI's frontier "
             f"trend at its date): median {flop(c.median)}, 80% {span(c, 'lo80', 'hi80', flop)}"
