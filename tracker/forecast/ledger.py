@@ -61,6 +61,12 @@ def data_hashes(data_dir: str | Path | None = None) -> dict[str, str]:
     }
 
 
+def changed_files(saved: object, now: dict[str, str]) -> tuple[str, ...]:
+    """The data files whose hash differs from the record's (a file added or removed counts), in name order."""
+    old = saved if isinstance(saved, dict) else {}
+    return tuple(sorted(n for n in set(old) | set(now) if old.get(n) != now.get(n)))
+
+
 def canonical(rec: dict) -> bytes:
     """The bytes the checksum covers: the record without ``record_sha256``, keys sorted, no spaces."""
     body = {k: v for k, v in rec.items() if k != CHECKSUM}
@@ -176,6 +182,7 @@ class Scored:
     problem: str = ""  # why the check failed, or why the record is unsigned
     data_end: str | None = None  # the record's data vintage, the date it is scored from
     truth_cutoff: str | None = None  # the newest date the benchmark's scores are known to now
+    changed_files: tuple[str, ...] = ()  # which data files differ (added, removed or edited) since it was saved
 
 
 def _d(s: str | None) -> dt.date | None:
@@ -267,6 +274,7 @@ def score(folder: str | Path | None = None, *, data: str | Path | None = None) -
                     actual_model=hit.model_name if hit else None,
                     error_months=None if err is None or not math.isfinite(err) else round(err, 1),
                     data_changed=hashes != rec.get("data_sha256"),
+                    changed_files=changed_files(rec.get("data_sha256"), hashes),
                     check=check,
                     problem=why,
                     data_end=vintage.isoformat(),

@@ -113,7 +113,7 @@ def ledger_text(rows) -> str:
         if r.check == "FAILED":
             line += f": {r.path} {r.problem}"
         elif r.data_changed:
-            line += "  (data changed since)"
+            line += f"  (changed since: {', '.join(r.changed_files) or 'data'})"
         out.append(line)
     if any(r.check == "unsigned" for r in rows):
         out.append(
