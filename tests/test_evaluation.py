@@ -298,6 +298,13 @@ def test_ledger_round_trip_is_write_once(tiny: Path, tmp_path: Path, capsys) -> 
     capsys.readouterr()
     assert cli.main(["ledger", "--dir", str(led), "--data", str(tiny), "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 2
+    # a file edited since: the ledger names it (and only it)
+    with (tiny / "model_aliases.csv").open("a", encoding="utf-8") as f:
+        f.write("lab,M-21,m21,,fixture\n")
+    rows = saved.score(led, data=tiny)
+    assert rows[0].data_changed and rows[0].changed_files == ("model_aliases.csv",)
+    assert cli.main(["ledger", "--dir", str(led), "--data", str(tiny)]) == 0
+    assert "(changed since: model_aliases.csv)" in capsys.readouterr().out
 
 
 def test_cli_backtest_and_methods_end_to_end(tiny: Path, shipped, capsys) -> None:

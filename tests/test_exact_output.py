@@ -118,6 +118,10 @@ def test_ledger_prints_exactly(tiny: Path, tmp_path: Path, capsys) -> None:
         "-",
         "ok",
     ]
+    # aligned: each value starts under its heading (the target and error columns end under theirs)
+    for heading, value in (("benchmark", "toy"), ("method", "date"), ("median", yd["median"]), ("status", "open")):
+        assert row.index(value) == head.index(heading), (heading, head, row)
+    assert row.index("0.95") + len("0.95") == head.index("target") + len("target")
 
 
 def _leaves(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):

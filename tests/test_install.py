@@ -89,6 +89,7 @@ def test_wheel_in_a_fresh_environment(tmp_path: Path) -> None:
     r = run("forecast", "--bench", "mmlu", "--target", "0.9")
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("MMLU >= 0.9")
+    assert "Track record (dense backtest" in r.stdout  # forecast/track_record.json ships in the wheel
     r = run("data", "where")
     assert r.returncode == 0 and "shipped" in r.stdout
     r = run(

@@ -833,3 +833,16 @@ def test_small_things_a_user_sees(tiny: Path, capsys) -> None:
     s.write_text(s.read_text().replace("m23,toy,0.47", "m23,toy,86.4"))
     _, _, err = main(["validate", str(tiny)]), *capsys.readouterr()
     assert "1 error," in err and "1 errors" not in err
+
+
+def test_a_target_already_reached_is_not_saved(tiny: Path, tmp_path: Path, capsys) -> None:
+    led = tmp_path / "ledger"
+    code, out, err = run(
+        capsys, "forecast", "--bench", "toy", "--target", "0.85", "--boot", "100", "--save", "--ledger-dir", str(led),
+        "--data", str(tiny),
+    )  # fmt: skip
+    assert code == 1, err
+    assert out.startswith("Toy")  # the report is printed; only the record is refused
+    assert err.startswith("Error: not saved: Toy QA >= 0.85 was already reached by GPT-4 on 2023-03-15")
+    assert err.count("\n") == 1
+    assert not led.exists() or not list(led.iterdir())

@@ -68,7 +68,8 @@ def ledger(folder: str | Path | None = None, *, data: str | Path | None = None) 
 def save_forecast(
     fc: Forecast, inputs: dict, *, folder: str | Path | None = None, data: str | Path | None = None
 ) -> list[Path]:
-    """Write ``fc`` to the ledger (write-once, signed JSON) and its fit chart as SVG beside it.
+    """Write ``fc`` to the ledger (write-once, signed JSON) and its chart as SVG beside it (the fan chart for a
+    predictive forecast, the fit chart for the others). A target already reached is refused (``ConflictError``).
 
     Returns the paths written. A chart that cannot be drawn never loses the
     record, and an existing file is never replaced.
@@ -78,7 +79,8 @@ def save_forecast(
     path = ledgermod.save(fc, inputs, folder=folder, data_dir=data_root(data))
     written = [path]
     try:
-        written.append(save_chart(chart("fit", fc), path.with_suffix(".svg"), exclusive=True))
+        kind = "fan" if fc.method == "predictive" else "fit"
+        written.append(save_chart(chart(kind, fc), path.with_suffix(".svg"), exclusive=True))
     except (TrackerError, ValueError, OSError):  # the record is the ledger entry; the chart is a courtesy
         pass
     return written

@@ -86,7 +86,8 @@ ADD_FIELDS = {
             "checked",
             None,
             "TEXT",
-            "required for lab rows: 'YYYY-MM-DD: read in stored copy of <url>' or 'unverified: <why>'",
+            "required for lab rows: 'YYYY-MM-DD: read in <url>' (or 'read in stored copy of <url>') "
+            "or 'unverified: <why>'",
         ),
         ("notes", None, "TEXT", "anything a reader should know"),
     ],

@@ -188,7 +188,7 @@ def _check_scores_dated(pkg: Package, t: dict[str, pl.DataFrame], report: Report
         ):
             report.errors.append(
                 f"{loc(p, i + 2, 'checked')} is empty but required for lab rows; write "
-                "'YYYY-MM-DD: read in stored copy of <url>' or 'unverified: <why>'"
+                "'YYYY-MM-DD: read in <url>' (or 'read in stored copy of <url>') or 'unverified: <why>'"
             )
     dated = s.filter(pl.col("date_reported").is_not_null())
     if "models" in t:

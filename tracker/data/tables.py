@@ -23,7 +23,7 @@ from tracker.errors import DataError
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # What to write when a value does not match its field's pattern (default: an id's rule).
 _PATTERN_HINTS = {
-    "checked": "write 'YYYY-MM-DD: read in stored copy of <url>' or 'unverified: <why>'",
+    "checked": "write 'YYYY-MM-DD: read in <url>' (or 'read in stored copy of <url>') or 'unverified: <why>'",
 }
 _POLARS_TYPES = {"string": pl.String, "number": pl.Float64, "integer": pl.Int64, "date": pl.Date, "boolean": pl.Boolean}
 

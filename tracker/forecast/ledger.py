@@ -38,7 +38,7 @@ from tracker.data.schema import default_data_dir
 from tracker.data.select import first_reached, select
 from tracker.data.snapshot import load
 from tracker.data.store import Store
-from tracker.errors import UsageError
+from tracker.errors import ConflictError, UsageError
 from tracker.files import write_whole
 from tracker.forecast.backtest import DAYS_PER_MONTH, benchmark_truth, outcome
 
@@ -59,6 +59,12 @@ def data_hashes(data_dir: str | Path | None = None) -> dict[str, str]:
     return {
         name: hashlib.sha256((root / name).read_bytes()).hexdigest() for name in DATA_FILES if (root / name).exists()
     }
+
+
+def changed_files(saved: object, now: dict[str, str]) -> tuple[str, ...]:
+    """The data files whose hash differs from the record's (a file added or removed counts), in name order."""
+    old = saved if isinstance(saved, dict) else {}
+    return tuple(sorted(n for n in set(old) | set(now) if old.get(n) != now.get(n)))
 
 
 def canonical(rec: dict) -> bytes:
@@ -129,6 +135,12 @@ def save(fc, inputs: dict, *, folder: str | Path | None = None, data_dir: str | 
     repository's when another data folder is given); the ledger shipped with
     tracker is read only.
     """
+    if getattr(fc, "reached", None) is not None:
+        r = fc.reached
+        raise ConflictError(
+            f"not saved: {fc.benchmark.name} >= {fc.target:g} was already reached by {r.model_name} on {r.date}; "
+            "a ledger record is a forecast of what has not happened yet"
+        )
     loc = location.ledger(folder, data_dir)
     if loc.read_only:
         raise UsageError(
@@ -170,6 +182,7 @@ class Scored:
     problem: str = ""  # why the check failed, or why the record is unsigned
     data_end: str | None = None  # the record's data vintage, the date it is scored from
     truth_cutoff: str | None = None  # the newest date the benchmark's scores are known to now
+    changed_files: tuple[str, ...] = ()  # which data files differ (added, removed or edited) since it was saved
 
 
 def _d(s: str | None) -> dt.date | None:
@@ -261,6 +274,7 @@ def score(folder: str | Path | None = None, *, data: str | Path | None = None) -
                     actual_model=hit.model_name if hit else None,
                     error_months=None if err is None or not math.isfinite(err) else round(err, 1),
                     data_changed=hashes != rec.get("data_sha256"),
+                    changed_files=changed_files(rec.get("data_sha256"), hashes),
                     check=check,
                     problem=why,
                     data_end=vintage.isoformat(),

@@ -283,6 +283,8 @@ def fit_predictive(
     years = np.asarray(years, float)
     u = to_logit(np.asarray(scores, float), floor, ceiling)
     keep = years <= t0
+    if not keep.any():
+        raise FitError("no model with a score before the as-of date; the predictive method needs a history to simulate")
     fd = near_frontier_draws(years[keep], u[keep], t0=t0, n_boot=n_boot, seed=seed, window=window, delta=delta)
     fut = fd.simulate(seed=seed + 2)
 

@@ -63,8 +63,10 @@ def chart(bt: Backtest, *, title: str | None = None, methods: tuple[str, ...] | 
     y = alt.Y("forecast:T", title="forecast date (median, 80% interval)", axis=axis)
     color = alt.Color("method:N", title="method")
     tip = ["benchmark:N", "method:N", "threshold:Q", "as_of:N", "actual:T", "forecast:T", "lo80:T", "hi80:T", "model:N"]
+    # Shape repeats the colour for readers who cannot tell the colours apart; one legend (colour) names both.
+    shape = alt.Shape("method:N", legend=None)
     bars = base.mark_rule(opacity=0.35, strokeWidth=2).encode(x=x, y="lo80:T", y2="hi80:T", color=color)
-    pts = base.mark_point(filled=True, size=45).encode(x=x, y=y, color=color, shape="method:N", tooltip=tip)
+    pts = base.mark_point(filled=True, size=45).encode(x=x, y=y, color=color, shape=shape, tooltip=tip)
     ident = base.mark_line(color="#6E6E6E", strokeDash=[4, 4]).encode(x="actual:T", y="actual:T")
     layer = alt.layer(ident, bars, pts).properties(width=300, height=240)
     out = layer.facet(facet=alt.Facet("benchmark:N", title=None), columns=2).resolve_scale(x="shared", y="shared")

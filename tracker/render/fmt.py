@@ -58,3 +58,12 @@ def months(years: float | None) -> str:
     if years is None:
         return "never"
     return f"{years * 12:.1f} months" if years < 2 else f"{years:.1f} years"
+
+
+def prob(p: float) -> str:
+    """A probability as a percent that never rounds a possibility away: 0.998 is ">99%", 0.003 "<1%"."""
+    if 0 < p < 0.005:
+        return "<1%"
+    if 0.995 <= p < 1:
+        return ">99%"
+    return f"{p:.0%}"

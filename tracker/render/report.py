@@ -16,7 +16,7 @@ from __future__ import annotations
 import textwrap
 
 from tracker.forecast.forecast import Forecast, MethodLine
-from tracker.render.fmt import counts, date, flop, months, mult, plural, span, year_of
+from tracker.render.fmt import counts, date, flop, months, mult, plural, prob, span, year_of
 
 WIDTH = 118
 
@@ -115,7 +115,7 @@ def bottom_line(fc: Forecast) -> list[str]:
     if lin is not None:
         out += _sub(f"The straight line through the state of the art says: {_line_dates(lin)}")
     if fc.p_by:
-        out += _sub("P(reached by): " + ", ".join(f"{d} {p:.0%}" for d, p in fc.p_by))
+        out += _sub("P(reached by): " + ", ".join(f"{d} {prob(p)}" for d, p in fc.p_by))
     if fc.data_end is not None and fc.data_end < fc.as_of and fc.p_by is not None and fc.method == "predictive":
         out += _sub(
             f"The data end {fc.data_end}, {(fc.as_of - fc.data_end).days} days before {fc.as_of}: "
@@ -183,12 +183,13 @@ def predictive_lines(fc: Forecast) -> list[str]:
         f"{p['scatter_logit']:.2f} logits around it; {p['arrivals_per_year']:.1f} arrive a year. The first "
         "simulated model to reach the target dates it."
     )
-    out += [
-        f"Date reached: median {date(fc.year.median)}",
-        f"  80%: {span(fc.year, 'lo80', 'hi80', date)}",
-        f"  95%: {span(fc.year, 'lo95', 'hi95', date)}",
-    ]
-    if fc.year.share_never > 0:
+    if fc.reached is None:  # reached: every future starts above the target, the date is the data's end
+        out += [
+            f"Date reached: median {date(fc.year.median)}",
+            f"  80%: {span(fc.year, 'lo80', 'hi80', date)}",
+            f"  95%: {span(fc.year, 'lo95', 'hi95', date)}",
+        ]
+    if fc.reached is None and fc.year.share_never > 0:
         out.append(f"  {fc.year.share_never:.1%} of futures do not reach it within the simulated years")
     if fc.fan:
         pts = [fp for i, fp in enumerate(fc.fan) if i % 6 == 0][1:6]  # every half year
@@ -197,7 +198,7 @@ def predictive_lines(fc: Forecast) -> list[str]:
             + "; ".join(f"{fp.date:%Y-%m} {fp.median:.3f} ({fp.lo80:.3f}-{fp.hi80:.3f})" for fp in pts)
         )
     c = fc.crossing_log10_compute
-    if c is not None and c.median is not None:
+    if fc.reached is None and c is not None and c.median is not None:
         out += _wrap(
             f"Compute of the first model to cross, if it is a frontier-compute model (Epoch AI's frontier "
             f"trend at its date): median {flop(c.median)}, 80% {span(c, 'lo80', 'hi80', flop)}"

@@ -94,9 +94,11 @@ def backtest_text(bt) -> str:
 def ledger_text(rows) -> str:
     if not rows:
         return "No saved forecasts yet: save one with tracker forecast --bench mmlu --target 0.9 --save"
-    status_w = max(len("status"), *(len(r.status) for r in rows)) + 2  # never runs into the next column
+    # Column widths from the content, so a long id never runs into the next column.
+    status_w = max(len("status"), *(len(r.status) for r in rows)) + 2
+    bench_w = max(len("benchmark"), *(len(r.benchmark) for r in rows)) + 1
     out = [
-        f"{'made':<11}{'benchmark':<19}{'target':>7} {'method':<13}{'median':<11} {'80% interval':<26}"
+        f"{'made':<11}{'benchmark':<{bench_w}}{'target':>7} {'method':<13}{'median':<11} {'80% interval':<26}"
         f"{'status':<{status_w}}{'actual':<11}{'error':>7}  check"
     ]
     for r in rows:
@@ -104,14 +106,14 @@ def ledger_text(rows) -> str:
         err = "" if r.error_months is None else f"{r.error_months:+.1f}"
         target = f"{r.target:>7g}" if r.target == r.target else f"{'?':>7}"
         line = (
-            f"{r.made_on:<11}{r.benchmark:<19}{target} {r.method:<13}"
+            f"{r.made_on:<11}{r.benchmark:<{bench_w}}{target} {r.method:<13}"
             f"{r.median or ('never' if r.check != 'FAILED' else '-'):<11} "
             f"{iv:<26}{r.status:<{status_w}}{r.actual or '-':<11}{err:>7}  {r.check}"
         )
         if r.check == "FAILED":
             line += f": {r.path} {r.problem}"
         elif r.data_changed:
-            line += "  (data changed since)"
+            line += f"  (changed since: {', '.join(r.changed_files) or 'data'})"
         out.append(line)
     if any(r.check == "unsigned" for r in rows):
         out.append(
