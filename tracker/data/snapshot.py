@@ -10,10 +10,12 @@ comes out depends only on
 * tracker's own data code (``tracker/data/*.py`` and its SQL) and the versions
   of tracker, polars and DuckDB,
 
-so a snapshot is filed under a SHA-256 of all of them and read back (Arrow IPC,
-a few milliseconds) in place of the work: the validated tables, the
-``scores_joined`` view as DuckDB computed it, the frontier models and the
-data's vintage. A change of any byte of any of these makes a new key; nothing
+so a snapshot is filed under a SHA-256 of all of them and read back in place
+of the work: the validated tables, the ``scores_joined`` view as DuckDB
+computed it, the frontier models and the data's vintage. Measured on the
+shipped data (median of 7, 2026-11-30): reading, validating and joining 105-113
+ms; the same frames from a DuckDB database file (opened read only, fetched
+through Arrow) 33-43 ms; from Arrow IPC files 4-5 ms, which is what is kept. A change of any byte of any of these makes a new key; nothing
 is ever looked up by a file's name or time alone.
 
 A snapshot is written whole or not at all (a folder built beside the others
