@@ -7,9 +7,11 @@ resamples that do not settle (and degenerate ones) go back to the scalar
 solvers of ``tracker.fit.glm``, and those that still fail are NaN and counted.
 
 * ``batched_newton2_shared``: the sigmoids' two-column path when every resample
-  shares x (the bootstrap's counts form): blocks of ``FAST_BLOCK`` resamples, one
-  exact step from the full-data estimate, ``FAST_F32_ITER`` single-precision
-  iterations, then double precision;
+  shares x (the bootstrap's counts form): one exact step from the full-data
+  estimate, ``FAST_F32_ITER`` single-precision iterations, then double
+  precision; each stage over all resamples at once, its (B, n) work block by
+  block (``FAST_BLOCK``), in place, with as few passes over memory as the
+  arithmetic allows;
 * ``batched_newton2``: the same without a shared x (compute redrawn per resample);
 * ``bootstrap_logit``: the general path (any number of covariates, the
   ``compute+date`` method).
@@ -19,6 +21,13 @@ that splits them over threads spends more on waking threads than it saves, and
 on a loaded two-core machine it fights with everything else. ``small_blas``
 keeps BLAS on one thread while a batched solve runs (measured: the same results,
 bit for bit; 5x the resamples cost 5x the time instead of growing faster).
+
+Every printed figure of tracker follows from these solves to the last digit
+(the JSON outputs print floats in full), so the shared-x path is kept bit for
+bit what it has been: the same floating-point operations in the same order,
+the same shapes and row grouping of every BLAS product (OpenBLAS sums a row at
+the edge of its tiles, or a single row, in another order). Its speed comes from
+doing that arithmetic with less around it, not from other arithmetic.
 """
 
 from __future__ import annotations
@@ -46,12 +55,14 @@ BATCH_STEP_TOL = 1e-7
 FAST_STEP_TOL = 1e-5
 #: Single-precision Newton iterations of the fast path before it switches to double precision.
 FAST_F32_ITER = 2
-#: Resamples solved together by the fast path: arrays of FAST_BLOCK x n stay in the CPU cache.
-#: Chosen by measurement (benchmarks/bootstrap_speed.py --sweep-block, BLAS on one thread, MMLU n = 78):
-#: 384 to 1024 are within the machine's noise of each other, 128-256 are slower. 384 stays: another
-#: size changes how BLAS splits the products, which moves some resamples in their last bit (1e-14).
+#: Resamples whose (FAST_BLOCK, n) work the fast path does together: the arrays stay in the CPU cache,
+#: and each block is one BLAS product. Chosen by measurement (benchmarks/bootstrap_speed.py
+#: --sweep-block, BLAS on one thread, MMLU n = 78): 384 to 4096 are within the machine's noise of each
+#: other, 128-256 are slower. 384 stays: another size changes how BLAS groups the rows of the products,
+#: which moves some resamples in their last bit (1e-14), and with them the printed figures.
 FAST_BLOCK = 384
-#: The clip of eta to +-ETA_CLIP is skipped for a block whose |eta| is bounded below this (see ``_neg_eta_into``).
+#: The clip of eta to +-ETA_CLIP is skipped when the coefficients bound |eta| below this
+#: (``_SharedX.needs_clip``); half the clip leaves room for rounding, even in single precision.
 CLIP_FREE = 0.5 * ETA_CLIP
 
 _CONTROLLER: Any = None
