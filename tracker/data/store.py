@@ -169,10 +169,11 @@ class Store:
 
     # -- queries used by the library -------------------------------------------------
     #
-    # A command asks DuckDB once for what it needs: the ``scores_joined`` view is computed
-    # once per store and comes back through Arrow (``join``); a benchmark's rows are a
-    # filter of it, their setting preference decided by DuckDB's GLOB on the benchmark's
-    # distinct settings (``benchmark_rows``); the frontier models are fetched once
+    # A command asks DuckDB once for what it needs: the date each score became public is
+    # computed once per store and only the dates come back through Arrow (``join``); a
+    # benchmark's rows are a filter of it, given the ``scores_joined`` view's other columns in
+    # memory (``widen``) and their setting preference decided by DuckDB's GLOB on the
+    # benchmark's distinct settings (``benchmark_rows``); the frontier models are fetched once
     # (``frontier``); a selection as of any date is then a filter in memory
     # (``tracker.data.select``), so a backtest over many as-of dates costs no more queries.
 
