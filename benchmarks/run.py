@@ -275,6 +275,12 @@ def main() -> None:
     )
     _row("  peak memory (the process)", f"{big['peak_rss_mib']:.0f} MiB", "< 1024 MiB", sc["pass_memory"])
     _row(
+        "    of which before the bootstrap (load ... fit)",
+        f"{big['peak_rss_mib_before_bootstrap']:.0f} MiB (after load {big['peak_rss_mib_after_load']:.0f}, "
+        f"after join {big['peak_rss_mib_after_join']:.0f})",
+        "",
+    )
+    _row(
         f"  10x the rows: 1M / 100k ({small['total_cpu_s']:.2f} CPU-s, {small['total_s']:.2f} s)",
         f"{sc['cpu_ratio_10x_rows']:.1f}x CPU, {sc['wall_ratio_10x_rows']:.1f}x wall",
         "<= 10x",

@@ -146,19 +146,32 @@ def _cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def _peak_mib() -> float:
+    """The peak resident memory of this process so far, MiB (ru_maxrss is KiB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def run(root: Path) -> dict:
-    """Time every stage on the folder ``root``; returns seconds (wall and CPU) per stage."""
+    """Time every stage on the folder ``root``; returns seconds (wall and CPU) per stage.
+
+    The peak resident memory is read after each stage: it only grows, so the stage after which
+    it jumps is the one that set it (``peak_rss_mib_after_load``, ``..._after_join``, then
+    ``peak_rss_mib_before_bootstrap`` for everything the bars time, and the whole run's apart).
+    """
     out: dict[str, float] = {}
+    out["peak_rss_mib_after_imports"] = _peak_mib()
     t0, c0 = time.perf_counter(), _cpu()
     tables = datamod.load(root)
     out["load_validate_s"] = time.perf_counter() - t0
     out["load_validate_cpu_s"] = _cpu() - c0
+    out["peak_rss_mib_after_load"] = _peak_mib()
     t1, c1 = time.perf_counter(), _cpu()
     with Store(tables) as store:
         bs = all_benchmarks(tables)
         store.join()  # the join of scores, models and benchmarks, materialised once
         out["duckdb_join_s"] = time.perf_counter() - t1
         out["duckdb_join_cpu_s"] = _cpu() - c1
+        out["peak_rss_mib_after_join"] = _peak_mib()
         t2, c2 = time.perf_counter(), _cpu()
         fitted = 0
         largest = None
@@ -175,6 +188,7 @@ def run(root: Path) -> dict:
         out["select_fit_cpu_s"] = _cpu() - c2
     out["total_s"] = time.perf_counter() - t0
     out["total_cpu_s"] = _cpu() - c0
+    out["peak_rss_mib_before_bootstrap"] = _peak_mib()
     # The default 2,000-resample bootstrap, once, on the benchmark with the most models.
     t3 = time.perf_counter()
     if largest is not None:
@@ -206,8 +220,8 @@ def main() -> None:
             check=True,
         )
         result = run(root)
-    # ru_maxrss is KiB on Linux: the peak of this process (imports, load, join, select, fit, bootstrap).
-    result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # The peak of this process: imports, load, join, select, fit and the bootstrap.
+    result["peak_rss_mib"] = _peak_mib()
     print(json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in result.items()}))
 
 

@@ -37,12 +37,14 @@ def _reference(text: str, ncols: int) -> tuple[int, int] | None:
 
 def _streamed(text: str, ncols: int) -> tuple[int, int] | None:
     raw = text.encode("utf-8")
-    found, _longest, _clean = csvtext._ragged_line(raw, csvtext._content_end(raw), ncols)
+    end = csvtext._content_end(raw)
+    found, _clean, breaks = csvtext._ragged_line(raw, end, ncols)
+    assert breaks is None if found else breaks == raw.count(b"\n", 0, end)  # the line breaks, counted on the way
     return found
 
 
 FIELD = st.one_of(
-    st.text(alphabet="ab ,é", max_size=6),  # bare text, maybe with commas (they split)
+    st.text(alphabet="ab ,é\x01", max_size=6),  # bare text, maybe with commas (they split) or a control byte
     st.text(alphabet='ab ,"é', max_size=6).map(lambda s: '"' + s.replace('"', '""') + '"'),  # a quoted field
     st.sampled_from(['"', '""', 'a"b', '"a,b', "", "x" * 40]),  # stray and odd quotes, empty, long
 )
@@ -68,9 +70,10 @@ def test_many_suspects_take_the_polars_path_with_the_same_answer(monkeypatch, on
     assert _streamed(text, 2) == _reference(text, 2) == (52, 1)
 
 
-def test_longest_line_and_control_bytes_are_reported() -> None:
+def test_control_bytes_are_reported() -> None:
     raw = b"a,b\nxx,yyyy\n1,\t2\n"
-    found, longest, clean = csvtext._ragged_line(raw, csvtext._content_end(raw), 2)
-    assert found is None and longest == 7 and clean  # "xx,yyyy"; a tab is not a control character here
-    raw = b"a,b\nx\x01,y\n"
-    assert csvtext._ragged_line(raw, csvtext._content_end(raw), 2)[2] is False
+    found, clean, breaks = csvtext._ragged_line(raw, csvtext._content_end(raw), 2)
+    assert found is None and clean and breaks == 2  # a tab is not a control character here
+    for bad in (b"\x01", b"\x1f", b"\x00"):
+        raw = b"a,b\nx" + bad + b",y\n"
+        assert csvtext._ragged_line(raw, csvtext._content_end(raw), 2) == (None, False, 1)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import inspect
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,9 @@ def loc(path: Path, line: int, column: str) -> str:
 
 
 MAX_FIELD_CHARS = 2000
+#: The ASCII characters ``str.isspace`` counts as whitespace (tab to carriage return, the four
+#: separators 0x1c-0x1f, space), for telling a blank ASCII file without decoding it.
+_ASCII_SPACE = re.compile(rb"[\t-\r\x1c- ]*")
 #: Empty fields read as "" (not null), as polars spells it: a keyword argument of read_csv since
 #: polars 2 (empty_string_is_null), another before; the same as a fill_null("") afterwards, which
 #: copied every column (130 MB at a million rows).
@@ -74,8 +78,7 @@ def parse_text_table(
     ``tracker add --from-file`` or a writer's merged result in memory. A dict
     given as ``facts`` receives what the bytes tell the cell checks for free
     (``tracker.data.tables.check_cells`` skips a rule that cannot fire):
-    ``control_free`` (no control character anywhere) and ``longest_line``
-    (bytes; no field is longer than its line).
+    ``control_free`` (no control character anywhere).
     """
     if raw.startswith(b"\xef\xbb\xbf"):
         report.errors.append(
@@ -83,7 +86,9 @@ def parse_text_table(
         )
         return None
     try:
-        text = raw.decode("utf-8")
+        # ASCII is UTF-8: only other bytes need the decoder (a million rows' text: 150 MB and a
+        # tenth of a second, for nothing when every byte is ASCII).
+        text = None if raw.isascii() else raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = raw[: exc.start].split(b"\n")[-1].count(b",")
@@ -92,20 +97,23 @@ def parse_text_table(
             f"{loc(path, line, name)} byte 0x{raw[exc.start]:02x} is not UTF-8; re-save the file as UTF-8"
         )
         return None
-    if not text or text.isspace():  # the same test as not text.strip(), without a copy of the text
+    # The same test as not text.strip(), without a copy of the text (for ASCII: its whitespace characters).
+    blank = text.isspace() if text is not None else _ASCII_SPACE.fullmatch(raw) is not None
+    if not raw or blank:
         report.errors.append(
             f"{loc(path, 1, 'file')} is empty; it needs at least the header line: {','.join(res.columns)}"
         )
         return None
-    if "\r" in text:
-        line = text[: text.index("\r")].count("\n") + 1
+    del text  # the checks below read the bytes (a CR or a line feed is never part of another character)
+    cr = raw.find(b"\r")
+    if cr >= 0:
+        line = raw.count(b"\n", 0, cr) + 1
         report.errors.append(
             f"{loc(path, line, 'file')} has Windows (CRLF) or CR line endings; convert to LF (e.g. dos2unix)"
         )
         return None
-    first = text.find("\n")
-    header_line = text if first < 0 else text[:first]
-    del text  # the checks below read the bytes: a million rows' text need not be held twice
+    first = raw.find(b"\n")
+    header_line = (raw if first < 0 else raw[:first]).decode("utf-8")
     header = next(csv.reader([header_line]))
     if header != res.columns:
         if len(header) == 1 and any(d in header_line for d in ";\t|"):
@@ -140,13 +148,15 @@ def parse_text_table(
         report.errors.append(f"{loc(path, 1, 'file')} could not be parsed as CSV; check quoting")
         return None
     end = _content_end(raw)
-    if (df.height + 1) != raw.count(b"\n", 0, end) + 1:
+    short, control_free, breaks = _ragged_line(raw, end, len(res.columns))
+    if breaks is None:  # the pass stopped at a wrong line: count the line breaks apart
+        breaks = raw.count(b"\n", 0, end)
+    if df.height != breaks:
         # A quoted field spans lines: line numbers would lie, so refuse it.
         for i, row in enumerate(csv.reader(io.StringIO(raw.decode("utf-8"))), start=1):
             if any("\n" in v for v in row):
                 report.errors.append(f"{loc(path, i, 'row')} a field contains a line break; keep every row on one line")
                 return None
-    short, longest, control_free = _ragged_line(raw, end, len(res.columns))
     if short is not None:  # polars pads a short row with empty fields: it must not pass
         line, n = short
         report.errors.append(
@@ -155,7 +165,6 @@ def parse_text_table(
         )
         return None
     if facts is not None:
-        facts["longest_line"] = longest
         facts["control_free"] = control_free and b"\x7f" not in raw
     return df
 
@@ -174,49 +183,78 @@ def _content_end(raw: bytes) -> int:
 RAGGED_CHUNK = 4 << 20
 
 
-def _ragged_line(raw: bytes, end: int, ncols: int) -> tuple[tuple[int, int] | None, int, bool]:
-    """((line, fields) of the first data line whose field count is not ``ncols``, or None; the longest
-    line; whether the data lines hold no byte below 0x20 but line feeds and tabs).
+def _ragged_line(raw: bytes, end: int, ncols: int) -> tuple[tuple[int, int] | None, bool, int | None]:
+    """((line, fields) of the first data line whose field count is not ``ncols``, or None; whether the
+    data lines hold no byte below 0x20 but line feeds and tabs; the line breaks before ``end``,
+    None when a wrong line stopped the pass).
 
-    Vectorised and streamed: the bytes after the header (up to ``end``) are read
-    in pieces of about ``RAGGED_CHUNK`` bytes (cut at line breaks); numpy counts
-    each line's commas outside quoted fields. A line with the wrong count, or
-    with quotes that do not pair up, is a suspect: its quoted fields (with ``""``
-    escapes) are blanked out and the commas left are counted, and a line that
-    still looks wrong is re-read with the csv module to confirm. The longest
-    line (in bytes, the header's included) and the control bytes (counted in
-    the same pass; in UTF-8 they are never part of another character) come
-    with the answer.
+    Streamed: the bytes after the header (up to ``end``) are read in pieces of
+    about ``RAGGED_CHUNK`` bytes (cut at line breaks), each checked by
+    ``_ragged_chunk``; the control bytes and line breaks are counted in the same
+    pass (in UTF-8 they are never part of another character).
     """
     first = raw.find(b"\n", 0, end)
     if first < 0:
-        return None, end, False
-    start, line0, longest, clean = first + 1, 2, first, True  # the first data line and its number
+        return None, False, 0
+    start, line0, clean = first + 1, 2, True  # the first data line and its number
     while start <= end:
         stop = raw.find(b"\n", min(start + RAGGED_CHUNK, end), end)
         stop = end if stop < 0 else stop
-        found, widest, piece_clean = _ragged_chunk(raw, start, stop, ncols)
-        longest = max(longest, widest)
+        found, breaks, piece_clean = _ragged_chunk(raw, start, stop, ncols)
         clean = clean and piece_clean
         if found is not None:
-            return (line0 + found[0], found[1]), longest, clean
-        line0 += raw.count(b"\n", start, stop) + 1
+            return (line0 + found[0], found[1]), clean, None
+        line0 += breaks + 1
         start = stop + 1
-    return None, longest, clean
+    return None, clean, line0 - 2  # line0 is the number of the line after the last
 
 
 #: A piece with more suspect lines than this is checked by polars' string kernels rather than line by line.
 SUSPECTS_ONE_BY_ONE = 2000
+#: A quoted field as ``_ragged_chunk`` sees it, its text deleted: two quotes on one line with commas between.
+_QUOTED = re.compile(rb'"[^"\n]*"')
+#: Every byte but the ones that decide a line's field count or make it unclean (commas, line feeds,
+#: quotes, control bytes but tabs, DEL): deleted by ``bytes.translate``, what is left of a clean piece
+#: is ``ncols - 1`` commas per line and its line feeds.
+_NOT_STRUCTURAL = bytes(b for b in range(256) if b == 0x09 or (0x20 <= b < 0x7F and b not in (0x22, 0x2C)) or b > 0x7F)
 
 
 def _ragged_chunk(raw: bytes, start: int, stop: int, ncols: int) -> tuple[tuple[int, int] | None, int, bool]:
     """((index, fields) of the first line of ``raw[start:stop]`` whose field count is not ``ncols``, or None;
-    the longest line's bytes; whether no byte below 0x20 but line feeds and tabs is there)."""
+    the number of line breaks in the piece; whether no byte below 0x20 but line feeds and tabs is there).
+
+    The usual piece is settled without looking at its lines one by one (a tenth of the
+    time): one ``bytes.translate`` keeps only the commas, line feeds, quotes and control
+    bytes; the quoted fields (pairs of quotes on a line, an escaped ``""`` a pair of its own)
+    are taken out with what they hold; a piece whose every line is right then leaves exactly
+    ``ncols - 1`` commas per line. Any other piece goes to ``_ragged_lines``, which finds
+    the line.
+    """
+    kept = raw[start:stop].translate(None, _NOT_STRUCTURAL)
+    breaks = kept.count(b"\n")
+    clean = not kept.translate(None, b',\n"')
+    if b'"' in kept:
+        kept = _QUOTED.sub(b"", kept)
+    if kept == ((b"," * (ncols - 1) + b"\n") * (breaks + 1))[:-1]:
+        return None, breaks, clean
+    found, clean = _ragged_lines(raw, start, stop, ncols)
+    return found, breaks, clean
+
+
+def _ragged_lines(raw: bytes, start: int, stop: int, ncols: int) -> tuple[tuple[int, int] | None, bool]:
+    """((index, fields) of the first line of ``raw[start:stop]`` whose field count is not ``ncols``, or None;
+    whether no byte below 0x20 but line feeds and tabs is there).
+
+    Vectorised: numpy counts each line's commas outside quoted fields. A line
+    with the wrong count, or with quotes that do not pair up, is a suspect: its
+    quoted fields (with ``""`` escapes) are blanked out and the commas left are
+    counted, and a line that still looks wrong is re-read with the csv module
+    to confirm.
+    """
     arr = np.frombuffer(raw, dtype=np.uint8, count=stop - start, offset=start)
     nl = np.flatnonzero(arr == 0x0A)
     starts = np.concatenate(([0], nl + 1))
     ends = np.concatenate((nl, [arr.size]))
-    longest = int((ends - starts).max())
     clean = int(np.count_nonzero(arr < 0x20)) == nl.size + raw.count(b"\t", start, stop)
     fields = _per_line(arr == 0x2C, starts) + 1  # commas per line, + 1
     is_quote = arr == 0x22
@@ -237,9 +275,9 @@ def _ragged_chunk(raw: bytes, start: int, stop: int, ncols: int) -> tuple[tuple[
         fields -= np.bincount(line_q[closes], weights=inside, minlength=starts.size).astype(fields.dtype)
     suspects = np.flatnonzero((fields != ncols) | odd)
     if suspects.size == 0:
-        return None, longest, clean
+        return None, clean
     if suspects.size > SUSPECTS_ONE_BY_ONE:
-        return _ragged_in(raw[start:stop].decode("utf-8"), ncols), longest, clean
+        return _ragged_in(raw[start:stop].decode("utf-8"), ncols), clean
     lines = pl.Series(
         [raw[start + int(starts[i]) : start + int(ends[i])].decode("utf-8") for i in suspects], dtype=pl.String
     )
@@ -248,8 +286,8 @@ def _ragged_chunk(raw: bytes, start: int, stop: int, ncols: int) -> tuple[tuple[
         if n != ncols:
             n = len(next(csv.reader([lines[k]]), []))
             if n != ncols:
-                return (i, n), longest, clean
-    return None, longest, clean
+                return (i, n), clean
+    return None, clean
 
 
 def _per_line(mask: np.ndarray, starts: np.ndarray) -> np.ndarray:

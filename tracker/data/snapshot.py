@@ -11,12 +11,14 @@ comes out depends only on
   of tracker, polars and DuckDB,
 
 so a snapshot is filed under a SHA-256 of all of them and read back in place
-of the work: the validated tables, the ``scores_joined`` view as DuckDB
-computed it, the frontier models and the data's vintage. Measured on the
-shipped data (median of 7, 2026-11-30): reading, validating and joining 105-113
-ms; the same frames from a DuckDB database file (opened read only, fetched
-through Arrow) 33-43 ms; from Arrow IPC files 4-5 ms, which is what is kept. A change of any byte of any of these makes a new key; nothing
-is ever looked up by a file's name or time alone.
+of the work: the validated tables and what the store derives from them with
+DuckDB (each score's known date, DuckDB's log10 of the models' compute, the
+frontier models, the data's vintage). A change of any byte of any of these
+makes a new key; nothing is ever looked up by a file's name or time alone.
+Measured on the shipped data (median of 7, 2026-11-30, before the store
+fetched the dates alone): reading, validating and joining 105-113 ms; the same
+frames from a DuckDB database file (opened read only, fetched through Arrow)
+33-43 ms; from Arrow IPC files 4-5 ms, which is what is kept.
 
 A snapshot is written whole or not at all (a folder built beside the others
 and renamed into place), only from tables that passed every rule; one that
@@ -49,8 +51,9 @@ from tracker.data.store import Store
 FORMAT = 1
 #: Snapshots kept (the newest by modification time); each is about the size of the data's CSVs.
 KEEP = 4
-#: The frames derived from the tables that a snapshot keeps beside them (``Tables.derived``).
-DERIVED = ("scores_joined", "frontier_models", "vintage")
+#: The frames the store derives from the tables with DuckDB that a snapshot keeps beside them
+#: (``Tables.derived``; the data's vintage, a date, goes in meta.json).
+FRAMES = ("scores_dated", "log10_compute", "frontier_models")
 _DATA_CODE = Path(__file__).resolve().parent
 
 
@@ -117,7 +120,7 @@ def _read(root: Path, folder: Path) -> tablesmod.Tables | None:
             **{n: frames[n] for n in TABLES},
             settings=frames.get("settings"),
         )
-        for n in ("scores_joined", "frontier_models"):
+        for n in FRAMES:
             tables.derived[n] = frames[n]
         tables.derived["vintage"] = dt.date.fromisoformat(meta["vintage"]) if meta["vintage"] else None
     except (Exception, pl.exceptions.PanicException):  # noqa: BLE001 - a cache file that fails to read: no snapshot
@@ -133,6 +136,7 @@ def _write(tables: tablesmod.Tables, folder: Path) -> None:
     """Compute the derived frames (DuckDB's join) and file everything under ``folder``, whole or not at all."""
     with Store(tables) as store:
         store.join()
+        store.widen(store.join().head(0))
         store.frontier_models()
         store.last_data_date()
     tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
@@ -144,8 +148,7 @@ def _write(tables: tablesmod.Tables, folder: Path) -> None:
         frames = {n: getattr(tables, n) for n in TABLES}
         if tables.settings is not None:
             frames["settings"] = tables.settings
-        frames["scores_joined"] = tables.derived["scores_joined"]
-        frames["frontier_models"] = tables.derived["frontier_models"]
+        frames.update({n: tables.derived[n] for n in FRAMES})
         for name, frame in frames.items():
             frame.write_ipc(tmp / f"{name}.arrow")
         vintage = tables.derived.get("vintage")

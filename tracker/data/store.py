@@ -51,6 +51,47 @@ def _sql(name: str) -> str:
     return (_SQL / name).read_text(encoding="utf-8")
 
 
+#: The scores' columns their known date depends on (the ``scores_dated`` macro of ``sql/views.sql``).
+_DATED_BY = ("benchmark_id", "model_id", "source_kind", "source_name", "date_reported")
+#: The columns of the ``scores_joined`` view, in its order.
+JOINED_COLUMNS = (
+    "benchmark_id",
+    "benchmark_name",
+    "floor",
+    "ceiling",
+    "benchmark_published",
+    "model_id",
+    "model_name",
+    "family",
+    "preview",
+    "organization",
+    "release_date",
+    "compute_flop",
+    "log10_compute",
+    "compute_low",
+    "compute_high",
+    "confidence",
+    "estimation_method",
+    "compute_source",
+    "compute_imputed",
+    "frontier",
+    "open_weights",
+    "score",
+    "stderr",
+    "setting",
+    "effort",
+    "model_version",
+    "source_kind",
+    "source_name",
+    "source_url",
+    "date_reported",
+    "checked",
+    "known_date",
+    "known_rule",
+    "notes",
+)
+
+
 class _Stream:
     """Hands a polars frame to DuckDB through the Arrow C stream interface.
 
@@ -92,7 +133,13 @@ class Store:
             else:
                 self.con.register(name, _Stream(frame))
         self.con.execute(_sql("views.sql"))
-        self._joined: pl.DataFrame | None = None  # scores_joined, fetched once (``join``)
+        # What ``join`` asks DuckDB to date: each score's position and the columns its date depends on.
+        self.con.register(
+            "_score_rows",
+            _Stream(tables.scores.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), *_DATED_BY)),
+        )
+        self._joined: pl.DataFrame | None = None  # every score with its dates, computed once (``join``)
+        self._model_columns: pl.DataFrame | None = None  # the view's model columns (``widen``)
         self._benchmark_cache: dict[tuple, pl.DataFrame] = {}
 
     def __enter__(self) -> "Store":
@@ -121,29 +168,85 @@ class Store:
 
     # -- queries used by the library -------------------------------------------------
     #
-    # A command asks DuckDB once for what it needs: the ``scores_joined`` view is computed
-    # once per store and comes back through Arrow (``join``); a benchmark's rows are a
-    # filter of it, their setting preference decided by DuckDB's GLOB on the benchmark's
-    # distinct settings (``benchmark_rows``); the frontier models are fetched once
+    # A command asks DuckDB once for what it needs: the date each score became public is
+    # computed once per store and only the dates come back through Arrow (``join``); a
+    # benchmark's rows are a filter of it, given the ``scores_joined`` view's other columns in
+    # memory (``widen``) and their setting preference decided by DuckDB's GLOB on the
+    # benchmark's distinct settings (``benchmark_rows``); the frontier models are fetched once
     # (``frontier``); a selection as of any date is then a filter in memory
     # (``tracker.data.select``), so a backtest over many as-of dates costs no more queries.
 
     def join(self) -> pl.DataFrame:
-        """The ``scores_joined`` view, computed once per store; also registered as ``scores_known`` for SQL.
+        """Every score row with the date it became public (``known_date``, ``known_rule``), computed once
+        per store; also registered as ``scores_known`` for SQL.
 
-        Measured at a million score rows: fetching the join once is half the cost of
-        materialising it inside DuckDB and fetching each benchmark from there.
+        DuckDB dates the rows (the ``scores_dated`` macro of ``sql/views.sql``, the same rules as the
+        ``scores_joined`` view) and sends back only each row's position and its two dates; the
+        scores' own columns are the frame this store already holds, and a benchmark's rows get
+        their model and benchmark columns in ``benchmark_rows`` (``widen``). Measured at a million
+        score rows: fetching the whole join (34 columns, 20 of them text) cost three times the CPU
+        and half a gigabyte; the dates alone cost a tenth of that.
         """
         if self._joined is None:
-            joined = self.tables.derived.get("scores_joined")
-            if joined is None:
-                joined = self.tables.derived["scores_joined"] = self._frame("SELECT * FROM scores_joined")
-            self._joined = joined
+            dated = self.tables.derived.get("scores_dated")
+            if dated is None:
+                dated = self._frame("SELECT _row, known_date, known_rule FROM scores_dated('_score_rows')").sort("_row")
+                self.tables.derived["scores_dated"] = dated
+            scores = self.tables.scores
+            if dated.height != scores.height:  # rows without a known model or benchmark are dropped, as by the view
+                scores = scores.gather(dated["_row"])
+            self._joined = scores.with_columns(dated["known_date"], dated["known_rule"])
             self.con.register("scores_known", _Stream(self._joined))
         return self._joined
 
+    def widen(self, dated: pl.DataFrame) -> pl.DataFrame:
+        """Rows of ``join`` as rows of the ``scores_joined`` view: the same columns, in the same order,
+        with the same values (``tests/test_store.py`` holds the two alike).
+
+        The view's model and benchmark columns are attached in memory from the tables this store
+        holds, so a million joined rows never travel back from DuckDB, and only the rows asked for
+        (one benchmark's) are widened. ``log10_compute`` is DuckDB's own (one query over the models,
+        once per store): polars' log10 can differ from it in the last bit, and every number
+        printed downstream would move.
+        """
+        if self._model_columns is None:
+            logs = self.tables.derived.get("log10_compute")
+            if logs is None:
+                logs = self._frame("SELECT id AS model_id, log10(compute_flop) AS log10_compute FROM models")
+                self.tables.derived["log10_compute"] = logs
+            self._model_columns = self.tables.models.select(
+                pl.col("id").alias("model_id"),
+                pl.col("name").alias("model_name"),
+                "family",
+                "preview",
+                "organization",
+                "release_date",
+                "compute_flop",
+                "compute_low",
+                "compute_high",
+                "confidence",
+                "estimation_method",
+                "compute_source",
+                pl.col("estimation_method")
+                .str.contains("benchmarks", literal=True)
+                .fill_null(False)
+                .alias("compute_imputed"),
+                pl.col("frontier").fill_null(False),
+                "open_weights",
+            ).join(logs, on="model_id", how="left")
+        benchmarks = self.tables.benchmarks.select(
+            pl.col("id").alias("benchmark_id"),
+            pl.col("name").alias("benchmark_name"),
+            "floor",
+            "ceiling",
+            pl.col("published").alias("benchmark_published"),
+        )
+        rows = dated.with_columns(pl.col("effort").fill_null("")).join(self._model_columns, on="model_id", how="inner")
+        rows = rows.join(benchmarks, on="benchmark_id", how="inner")
+        return rows.select(JOINED_COLUMNS)
+
     def benchmark_rows(self, benchmark: str, patterns: list[str], exclude: list[str] | None = None) -> pl.DataFrame:
-        """Every ``scores_joined`` row of ``benchmark`` (all dates, settings and sources), with ``pref``
+        """Every ``scores_joined`` row of ``benchmark`` (all dates, settings and sources; ``widen``), with ``pref``
         (the first of the setting globs ``patterns`` the row's setting matches, from 1; null for none)
         and ``excluded`` (its setting matches a glob of ``exclude``), in no particular order.
         Kept for the store's life (the last ``BENCHMARK_CACHE`` benchmarks and preferences).
@@ -151,7 +254,7 @@ class Store:
         key = (benchmark, tuple(patterns), tuple(exclude or ()))
         hit = self._benchmark_cache.get(key)
         if hit is None:
-            rows = self.join().filter(pl.col("benchmark_id") == benchmark)
+            rows = self.widen(self.join().filter(pl.col("benchmark_id") == benchmark))
             settings = rows["setting"].unique(maintain_order=True).to_list()
             prefs = self._frame(
                 _sql("select_scores.sql"),

@@ -1,9 +1,9 @@
 -- The data's freshness as known on getvariable('d') (tracker.data.store.Store.freshness); scores_known is
--- the scores_joined view materialised once per store.
+-- every score with its known date, computed once per store (Store.join).
 WITH known AS (
-    SELECT benchmark_id, model_id, release_date, max(score) AS score
-    FROM scores_known
-    WHERE known_date <= getvariable('d') AND release_date <= getvariable('d')
+    SELECT k.benchmark_id, k.model_id, m.release_date, max(k.score) AS score
+    FROM scores_known AS k JOIN models AS m ON m.id = k.model_id
+    WHERE k.known_date <= getvariable('d') AND m.release_date <= getvariable('d')
     GROUP BY ALL
 ),
 records AS (
