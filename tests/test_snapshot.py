@@ -142,3 +142,21 @@ def test_forecast_from_a_snapshot_prints_the_same(cache, data, monkeypatch):
     _no_validation(monkeypatch)
     hit = tracker.forecast("gpqa", 0.95, data=data, n_boot=200).report()
     assert off == written == hit
+
+
+def test_a_second_forecast_opens_no_duckdb_connection(cache, data, monkeypatch):
+    """The store's queries over a snapshot's tables are kept beside it: the second run needs no DuckDB."""
+    import duckdb
+
+    first = tracker.forecast("mmlu", 0.9, data=data, n_boot=200).report()
+    opened = []
+    real = duckdb.connect
+    monkeypatch.setattr(duckdb, "connect", lambda *a, **k: opened.append(a) or real(*a, **k))
+    assert tracker.forecast("mmlu", 0.9, data=data, n_boot=200).report() == first
+    assert opened == []
+    # a kept query result that cannot be read is asked of DuckDB again, with the same answer
+    (folder,) = [p for p in cache.iterdir() if not p.name.startswith(".")]
+    for kept in folder.glob("query-*.arrow"):
+        kept.write_bytes(b"damaged")
+    assert tracker.forecast("mmlu", 0.9, data=data, n_boot=200).report() == first
+    assert opened

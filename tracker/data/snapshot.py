@@ -13,7 +13,9 @@ comes out depends only on
 so a snapshot is filed under a SHA-256 of all of them and read back in place
 of the work: the validated tables and what the store derives from them with
 DuckDB (each score's known date, DuckDB's log10 of the models' compute, the
-frontier models, the data's vintage). A change of any byte of any of these
+frontier models, the data's vintage); the store keeps the results of its other
+queries over these tables in the same folder, by a hash of the SQL and its
+parameters, so a second run need not open DuckDB at all. A change of any byte of any of these
 makes a new key; nothing is ever looked up by a file's name or time alone.
 Measured on the shipped data (median of 7, 2026-11-30, before the store
 fetched the dates alone): reading, validating and joining 105-113 ms; the same
@@ -123,6 +125,7 @@ def _read(root: Path, folder: Path) -> tablesmod.Tables | None:
         for n in FRAMES:
             tables.derived[n] = frames[n]
         tables.derived["vintage"] = dt.date.fromisoformat(meta["vintage"]) if meta["vintage"] else None
+        tables.derived["memo"] = folder  # the store keeps its query results here (``Store._frame``)
     except (Exception, pl.exceptions.PanicException):  # noqa: BLE001 - a cache file that fails to read: no snapshot
         return None  # unreadable or from elsewhere: recompute (and overwrite it on the way)
     try:
@@ -155,6 +158,7 @@ def _write(tables: tablesmod.Tables, folder: Path) -> None:
         meta = {"format": FORMAT, "frames": sorted(frames), "vintage": vintage.isoformat() if vintage else None}
         (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")  # last: marks the snapshot complete
         os.rename(tmp, folder)
+        tables.derived["memo"] = folder
     except OSError:
         pass  # read-only home, full disk, another process won the race: the cache is only a shortcut
     finally:

@@ -14,6 +14,8 @@ before it runs, and a database file is opened read only.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 import re
 from importlib import resources
@@ -107,7 +109,8 @@ class _Stream:
 
 
 class Store:
-    """A DuckDB connection holding the curated tables and the join views.
+    """A DuckDB connection holding the curated tables and the join views (opened on first use: a
+    command whose answers all come from a snapshot never opens it).
 
     Use as a context manager (or call :meth:`close`)::
 
@@ -117,30 +120,48 @@ class Store:
 
     def __init__(self, tables: Tables, db: str | Path | None = None) -> None:
         self.tables = tables
-        self.con = duckdb.connect(str(db) if db else ":memory:")
-        if tables.scores.height < SMALL_SCORES:
-            # Measured: on the curated data (about a thousand rows) one thread joins in half the time of
-            # two; DuckDB's threads pay off only on large tables (benchmarks/scale.py).
-            self.con.execute("SET threads = 1")
-        for name in (*TABLES, "settings"):
-            frame = getattr(tables, name)
-            if frame is None:  # a data folder without a settings vocabulary
-                frame = pl.DataFrame({c: pl.Series([], dtype=pl.String) for c in SETTINGS_COLUMNS})
-            if db:  # a file database keeps real tables, so others can open it later
-                self.con.register(f"_{name}_src", _Stream(frame))
-                self.con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _{name}_src")
-                self.con.unregister(f"_{name}_src")
-            else:
-                self.con.register(name, _Stream(frame))
-        self.con.execute(_sql("views.sql"))
-        # What ``join`` asks DuckDB to date: each score's position and the columns its date depends on.
-        self.con.register(
-            "_score_rows",
-            _Stream(tables.scores.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), *_DATED_BY)),
-        )
+        self._con: duckdb.DuckDBPyConnection | None = None
+        #: A snapshot's folder (``tracker.data.snapshot``): query results over these very tables are
+        #: kept there by a hash of the SQL and its parameters, so a second run need not open DuckDB.
+        self._memo: Path | None = tables.derived.get("memo")
         self._joined: pl.DataFrame | None = None  # every score with its dates, computed once (``join``)
         self._model_columns: pl.DataFrame | None = None  # the view's model columns (``widen``)
         self._benchmark_cache: dict[tuple, pl.DataFrame] = {}
+        if db:  # a file database is written now, whole
+            self._con = self._connect(db)
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection with the tables and views, opened on first use."""
+        if self._con is None:
+            self._con = self._connect(None)
+        return self._con
+
+    def _connect(self, db: str | Path | None) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect(str(db) if db else ":memory:")
+        if self.tables.scores.height < SMALL_SCORES:
+            # Measured: on the curated data (about a thousand rows) one thread joins in half the time of
+            # two; DuckDB's threads pay off only on large tables (benchmarks/scale.py).
+            con.execute("SET threads = 1")
+        for name in (*TABLES, "settings"):
+            frame = getattr(self.tables, name)
+            if frame is None:  # a data folder without a settings vocabulary
+                frame = pl.DataFrame({c: pl.Series([], dtype=pl.String) for c in SETTINGS_COLUMNS})
+            if db:  # a file database keeps real tables, so others can open it later
+                con.register(f"_{name}_src", _Stream(frame))
+                con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _{name}_src")
+                con.unregister(f"_{name}_src")
+            else:
+                con.register(name, _Stream(frame))
+        con.execute(_sql("views.sql"))
+        # What ``join`` asks DuckDB to date: each score's position and the columns its date depends on.
+        con.register(
+            "_score_rows",
+            _Stream(self.tables.scores.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"), *_DATED_BY)),
+        )
+        if self._joined is not None:
+            con.register("scores_known", _Stream(self._joined))
+        return con
 
     def __enter__(self) -> "Store":
         return self
@@ -149,7 +170,9 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self.con.close()
+        if self._con is not None:
+            self._con.close()
+            self._con = None
 
     def _frame(self, sql: str, params: dict | None = None) -> pl.DataFrame:
         """Run ``sql`` with ``params`` bound as variables (read with ``getvariable('name')``).
@@ -157,6 +180,12 @@ class Store:
         Values travel as a one-row Arrow table, never as SQL text. (DuckDB's own
         parameter binding imports pandas, half a second of start-up.)
         """
+        memo = self._memo_path(sql, params)
+        if memo is not None and memo.is_file():
+            try:
+                return pl.read_ipc(memo)
+            except (Exception, pl.exceptions.PanicException):  # noqa: BLE001 - unreadable: ask DuckDB
+                pass
         if params:
             self.con.register("_params", _Stream(pl.DataFrame({k: [v] for k, v in params.items()})))
             for name in params:
@@ -164,7 +193,22 @@ class Store:
                     raise ValueError(f"bad parameter name {name!r}")
                 self.con.execute(f"SET VARIABLE {name} = (SELECT {name} FROM _params)")
             self.con.unregister("_params")
-        return pl.DataFrame(self.con.sql(sql))
+        frame = pl.DataFrame(self.con.sql(sql))
+        if memo is not None:
+            tmp = memo.with_name(f".{memo.name}.{os.getpid()}.tmp")
+            try:  # whole or not at all; a full disk or a read-only cache only means no shortcut
+                frame.write_ipc(tmp)
+                os.replace(tmp, memo)
+            except OSError:
+                tmp.unlink(missing_ok=True)
+        return frame
+
+    def _memo_path(self, sql: str, params: dict | None) -> Path | None:
+        """Where the result of ``sql`` with ``params`` is kept in the snapshot's folder (None: no snapshot)."""
+        if self._memo is None:
+            return None
+        key = json.dumps([sql, sorted((k, type(v).__name__, v) for k, v in (params or {}).items())], default=str)
+        return self._memo / f"query-{hashlib.sha256(key.encode()).hexdigest()}.arrow"
 
     # -- queries used by the library -------------------------------------------------
     #
@@ -196,7 +240,8 @@ class Store:
             if dated.height != scores.height:  # rows without a known model or benchmark are dropped, as by the view
                 scores = scores.gather(dated["_row"])
             self._joined = scores.with_columns(dated["known_date"], dated["known_rule"])
-            self.con.register("scores_known", _Stream(self._joined))
+            if self._con is not None:  # else registered when the connection opens
+                self._con.register("scores_known", _Stream(self._joined))
         return self._joined
 
     def widen(self, dated: pl.DataFrame) -> pl.DataFrame:
