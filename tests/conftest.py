@@ -131,6 +131,9 @@ def isolated(tmp_path_factory, monkeypatch):
     for var in ("TRACKER_DATA", "TRACKER_FORECASTS", "TRACKER_DEBUG", "TRACKER_LOCK_TIMEOUT"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("TRACKER_DATA", str(tmp_path_factory.getbasetemp() / NO_DATA))
+    # Snapshots off: every test validates and joins the data it names (tests/test_snapshot.py turns them on).
+    monkeypatch.setenv("TRACKER_CACHE", "off")
+    monkeypatch.delenv("TRACKER_CACHE_DIR", raising=False)
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
 
 

@@ -194,3 +194,23 @@ def test_forecast_on_the_shipped_data(shipped, capsys, bench: str, target: str, 
 def test_impossible_targets_on_the_shipped_data(shipped, capsys, target: str) -> None:
     code, _, err = run(capsys, "forecast", "--bench", "mmlu", "--target", target)
     assert code == 2 and err.startswith("Error: target") and err.count("\n") == 1
+
+
+def test_a_command_parser_built_alone_is_the_same_as_in_the_whole_parser():
+    """``tracker <command>`` builds only its command's parser: the same options, defaults and help."""
+    from tracker.cli.main import HANDLERS
+
+    def choices(top):
+        return top._subparsers._group_actions[0].choices  # noqa: SLF001 - argparse keeps them here
+
+    whole = choices(build_parser())
+    assert sorted(whole) == sorted(HANDLERS)
+    for command in HANDLERS:
+        alone = choices(build_parser(command))
+        assert command in alone and set(alone) < set(whole)
+        assert alone[command].format_help() == whole[command].format_help()
+
+        def options(p):
+            return [(a.dest, a.option_strings, a.default, a.required) for a in p._actions]  # noqa: SLF001
+
+        assert options(alone[command]) == options(whole[command])

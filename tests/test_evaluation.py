@@ -17,7 +17,7 @@ from tracker.data import tables as data
 from tracker.data.catalog import resolve_benchmark
 from tracker.data.select import select
 from tracker.data.store import Store
-from tracker.fit import glm
+from tracker.fit import batched, glm
 from tracker.forecast import backtest as bt
 from tracker.forecast import ledger as saved
 from tracker.forecast import methods
@@ -154,7 +154,7 @@ def test_logit_glm_equals_statsmodels_with_three_covariates() -> None:
     assert np.allclose(ours.beta, ref.beta, rtol=1e-6, atol=1e-6)
     assert np.allclose(ours.cov, ref.cov, rtol=1e-5, atol=1e-9)
     assert ours.scale == pytest.approx(ref.scale, rel=1e-6)
-    betas, failed = glm.bootstrap_logit(X, z, 500.0, n_boot=50, seed=1)
+    betas, failed = batched.bootstrap_logit(X, z, 500.0, n_boot=50, seed=1)
     assert failed == 0
     # the batched solver agrees with the scalar one on a resample
     counts = next(

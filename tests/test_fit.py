@@ -16,6 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tracker.errors import FitError
+from tracker.fit import batched
+from tracker.fit.checks import degenerate_rows, degenerate_rows_full
+from tracker.fit.glm import mean_var
 from tracker.fit.resample import bootstrap_counts, quantiles_with_inf
 from tracker.fit.sigmoid import (
     SigmoidBootstrap,
@@ -298,6 +301,37 @@ def test_failed_resamples_are_counted_not_dropped():
             ref = fit_sigmoid(xa[rows], ya[rows], floor=FLOOR, weight=counts[b, rows])
             assert abs(boot.s[b] - ref.s) < BATCH_TOL
     assert np.all(np.isnan(boot.x_for(0.9)[failed]))
+
+
+@pytest.mark.parametrize("n", [4, 6, 12, 30, 80])
+@pytest.mark.parametrize("kind", ["plain", "ties", "floor rows"])
+def test_degenerate_rows_shortcuts_flag_exactly_what_the_full_check_flags(n, kind):
+    rng = np.random.default_rng(n)
+    x = np.sort(rng.uniform(21.0, 27.0, n))
+    z = rng.uniform(0.05, 0.95, n)
+    if kind == "ties":
+        x[1::2] = x[::2][: x[1::2].size]  # rows in tied pairs: groups of two
+    elif kind == "floor rows":
+        z[: n // 3] = 0.0
+    counts = bootstrap_counts(n, n_boot=3000, seed=n + 1)
+    assert np.array_equal(degenerate_rows(x, z, counts), degenerate_rows_full(x, z, counts))
+
+
+@pytest.mark.parametrize("scale", [0.1, 3.0, 300.0])
+def test_fast_newton_terms_equal_mean_var_bit_for_bit(scale):
+    # The shared-x solver skips the clip of eta when the coefficients bound it, and forms -eta
+    # directly: neither may change a bit of what tracker.fit.glm.mean_var gives.
+    rng = np.random.default_rng(5)
+    xs, z = rng.normal(0.0, 1.0, 40), rng.uniform(0.0, 1.0, 40)
+    w = rng.integers(0, 4, (50, 40)) * 250.0
+    beta = rng.normal(0.0, scale, (50, 2))
+    k = batched._SharedX.of(xs, z, np.array([0.1, 1.0]), 50)
+    p, e = np.empty((2, 50, 40))
+    with np.errstate(all="ignore"):
+        batched._newton_terms(p, e, beta, xs, k.z_rows, w, k.needs_clip(beta))
+        p_ref, v_ref = mean_var(beta[:, :1] + beta[:, 1:] * xs)
+        assert np.array_equal((z - p_ref) * w, p)
+        assert np.array_equal(v_ref * w, e)
 
 
 def test_bootstrap_spread_matches_standard_errors_roughly():

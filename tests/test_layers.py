@@ -41,6 +41,7 @@ LAZY = {
     ("tracker/api/figures.py", "tracker.render.fan_chart"): "altair, as above",
     ("tracker/api/figures.py", "tracker.render.backtest_chart"): "altair, as above",
     ("tracker/api/figures.py", "tracker.render.export"): "altair and vl_convert, as above",
+    ("tracker/api/figures.py", "tracker.forecast.backtest"): "a type annotation only (TYPE_CHECKING)",
 }
 
 

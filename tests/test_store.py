@@ -11,7 +11,7 @@ import pytest
 from tracker.data import tables as data
 from tracker.data.catalog import resolve_benchmark
 from tracker.data.select import select
-from tracker.data.store import Store
+from tracker.data.store import JOINED_COLUMNS, Store
 from tracker.errors import UsageError
 
 TODAY = dt.date.today()
@@ -141,3 +141,17 @@ def test_frontier_view_counts_each_model_line_once(tiny: Path) -> None:
         front = s.frontier(TODAY, dt.date(2000, 1, 1))
     ids = front["model_id"].to_list()
     assert "gpt-4" in ids and "gpt-4-0613" not in ids and len(ids) == len(set(ids))
+
+
+def test_the_library_join_equals_the_view(tiny: Path) -> None:
+    """``Store.widen`` (the library's rows, built in memory) and the ``scores_joined`` view (SQL) agree on every
+    column and value: the view is what ``tracker sql`` users see, ``widen`` what the forecasts use."""
+    t = data.load(tiny)
+    with Store(t) as s:
+        view = s.query("SELECT * FROM scores_joined")
+        mine = s.widen(s.join())
+    key = ["benchmark_id", "model_id", "setting", "effort", "model_version", "source_name"]
+    assert mine.columns == view.columns == list(JOINED_COLUMNS)
+    assert mine.schema == view.schema
+    assert mine.height == view.height == t.scores.height
+    assert mine.sort(key, nulls_last=True).equals(view.sort(key, nulls_last=True))

@@ -16,38 +16,63 @@ only when a chart is asked for), ``writing`` (add and import).
 
 from __future__ import annotations
 
-from tracker.api.figures import CHART_KINDS, backtest_chart, chart, chart_paths, check_chart_path, save_chart
-from tracker.api.forecasting import (
-    BACKTEST_BOOT,
-    BASELINES,
-    METHODS,
-    Forecast,
-    backtest,
-    forecast,
-    ledger,
-    save_forecast,
-)
-from tracker.api.reading import (
-    benchmark,
-    benchmarks,
-    build_db,
-    data_dir,
-    init_data,
-    ledger_dir,
-    list_table,
-    load,
-    open_store,
-    query_db,
-    settings,
-    sql,
-    validate,
-)
-from tracker.api.writing import ADD_TABLES, IMPORT_KINDS, add, add_text, import_file, import_report_text, on_lock_wait
-from tracker.data.catalog import SOURCES, Benchmark
-from tracker.data.store import Store
-from tracker.fit.resample import DEFAULT_SEED
-from tracker.forecast.forecast import DEFAULT_BOOT, DEFAULT_METHOD, DEFAULT_TREND_SINCE, MAX_BOOT
-from tracker.inputs import check_output, parse_date
+import importlib
+from typing import Any
+
+#: Where each public name lives. Modules load on first use (PEP 562), so a command imports
+#: only what it runs: ``tracker forecast`` never loads the importers, the writers, the
+#: backtest or the ledger (a quarter of its start-up when everything loaded eagerly).
+_WHERE = {
+    **dict.fromkeys(
+        ("CHART_KINDS", "backtest_chart", "chart", "chart_paths", "check_chart_path", "save_chart"),
+        "tracker.api.figures",
+    ),
+    **dict.fromkeys(("BASELINES", "METHODS", "Forecast", "forecast"), "tracker.api.forecasting"),
+    **dict.fromkeys(("backtest", "ledger", "save_forecast"), "tracker.api.evaluating"),
+    "BACKTEST_BOOT": "tracker.forecast.methods",
+    **dict.fromkeys(
+        (
+            "benchmark",
+            "benchmarks",
+            "build_db",
+            "data_dir",
+            "init_data",
+            "ledger_dir",
+            "list_table",
+            "load",
+            "open_store",
+            "query_db",
+            "settings",
+            "sql",
+            "validate",
+        ),
+        "tracker.api.reading",
+    ),
+    **dict.fromkeys(
+        ("ADD_TABLES", "IMPORT_STEPS", "add", "add_text", "import_file", "import_report_text", "on_lock_wait"),
+        "tracker.api.writing",
+    ),
+    **dict.fromkeys(("SOURCES", "Benchmark"), "tracker.data.catalog"),
+    "Store": "tracker.data.store",
+    "IMPORT_KINDS": "tracker.ingest.importers",
+    "DEFAULT_SEED": "tracker.fit.resample",
+    **dict.fromkeys(("DEFAULT_BOOT", "DEFAULT_METHOD", "DEFAULT_TREND_SINCE", "MAX_BOOT"), "tracker.forecast.forecast"),
+    **dict.fromkeys(("check_output", "parse_date"), "tracker.inputs"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module 'tracker.api' has no attribute {name!r}")
+    value = getattr(importlib.import_module(where), name)
+    globals()[name] = value  # once loaded, a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])
+
 
 __all__ = [
     "ADD_TABLES",
@@ -59,6 +84,7 @@ __all__ = [
     "DEFAULT_SEED",
     "DEFAULT_TREND_SINCE",
     "IMPORT_KINDS",
+    "IMPORT_STEPS",
     "MAX_BOOT",
     "METHODS",
     "SOURCES",

@@ -7,12 +7,14 @@ imported inside these functions, when a chart is asked for.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tracker.errors import UsageError
-from tracker.forecast import backtest as backtestmod
 from tracker.forecast.result import Forecast
 from tracker.inputs import guard_output
+
+if TYPE_CHECKING:  # an annotation only: tracker forecast does not load the backtest
+    from tracker.forecast.backtest import Backtest
 
 CHART_KINDS = ("fan", "fit", "progress", "compute")
 
@@ -34,7 +36,7 @@ def chart(kind: str, fc: Forecast, **options: Any):
     return charts.chart(kind, fc, **options)
 
 
-def backtest_chart(bt: backtestmod.Backtest, kind: str = "dates", **options: Any):
+def backtest_chart(bt: "Backtest", kind: str = "dates", **options: Any):
     """An Altair chart of a backtest: ``"dates"`` (forecast against actual dates) or ``"calibration"``."""
     from tracker.render import backtest_chart as bc  # lazy: altair
 

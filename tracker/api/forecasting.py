@@ -10,15 +10,11 @@ import datetime as dt
 from dataclasses import fields
 from pathlib import Path
 
-from tracker.api.figures import chart, save_chart
-from tracker.api.reading import data_root, load
+from tracker.api.reading import load
 from tracker.data import settings as settingsmod
 from tracker.data.catalog import resolve_benchmark
 from tracker.data.store import Store
-from tracker.errors import TrackerError, UsageError
 from tracker.fit.resample import DEFAULT_SEED
-from tracker.forecast import backtest as backtestmod
-from tracker.forecast import ledger as ledgermod
 from tracker.forecast import methods as methodsmod
 from tracker.forecast.forecast import DEFAULT_BOOT, DEFAULT_TREND_SINCE, year_dates
 from tracker.forecast.forecast import Forecast as _Forecast
@@ -30,9 +26,6 @@ METHODS = methodsmod.METHODS
 
 
 BASELINES = methodsmod.BASELINES
-
-
-BACKTEST_BOOT = backtestmod.BACKTEST_BOOT
 
 
 class Forecast(_Forecast):
@@ -119,71 +112,3 @@ def forecast(
                 method=method,
             )
         )
-
-
-def backtest(
-    benches: list[str] | str | None = None,
-    *,
-    data: str | Path | None = None,
-    as_of: list[dt.date | str] | None = None,
-    methods: list[str] | None = None,
-    n_boot: int | None = None,
-    seed: int | None = None,
-    grid: str = "quick",
-    progress=None,
-) -> backtestmod.Backtest:
-    """Backtest every method and baseline (``tracker backtest``) on the ``"quick"`` or ``"dense"`` grid.
-
-    >>> bt = tracker.backtest("gpqa", grid="dense")  # doctest: +SKIP
-    >>> bt.summary("pooled", "predictive").stats     # doctest: +SKIP
-    """
-    n_boot = check_boot(n_boot, BACKTEST_BOOT)
-    seed = check_seed(seed)
-    dates = [parse_date(d, "as_of") for d in as_of] if as_of else None
-    tables = load(data)
-    if isinstance(benches, str):
-        benches = [benches]
-    bs = [resolve_benchmark(tables, b) for b in (benches or list(backtestmod.GRIDS))]
-    bs = list({b.id: b for b in bs}.values())  # an alias and its id name one benchmark: run it once
-    with Store(tables) as store:
-        if grid not in backtestmod.GRIDS_BY_NAME:
-            raise UsageError(f"unknown grid {grid!r}; use one of: {', '.join(backtestmod.GRIDS_BY_NAME)}")
-        return backtestmod.run(
-            store,
-            bs,
-            as_of=dates,
-            methods=tuple(methods) if methods else METHODS + BASELINES,
-            grid=backtestmod.GRIDS_BY_NAME[grid],
-            n_boot=n_boot,
-            seed=seed,
-            progress=progress,
-        )
-
-
-def ledger(folder: str | Path | None = None, *, data: str | Path | None = None) -> list[ledgermod.Scored]:
-    """Saved forecasts verified and scored against today's data (``tracker ledger``).
-
-    >>> [(r.path, r.check, r.status) for r in tracker.ledger()]  # doctest: +SKIP
-    """
-    return ledgermod.score(folder, data=data)
-
-
-def save_forecast(
-    fc: Forecast, inputs: dict, *, folder: str | Path | None = None, data: str | Path | None = None
-) -> list[Path]:
-    """Write ``fc`` to the ledger (write-once, signed JSON) and its chart as SVG beside it (the fan chart for a
-    predictive forecast, the fit chart for the others). A target already reached is refused (``ConflictError``).
-
-    Returns the paths written. A chart that cannot be drawn never loses the
-    record, and an existing file is never replaced.
-
-    >>> tracker.save_forecast(fc, {"bench": "mmlu", "target": 0.9}, folder="my-ledger")  # doctest: +SKIP
-    """
-    path = ledgermod.save(fc, inputs, folder=folder, data_dir=data_root(data))
-    written = [path]
-    try:
-        kind = "fan" if fc.method == "predictive" else "fit"
-        written.append(save_chart(chart(kind, fc), path.with_suffix(".svg"), exclusive=True))
-    except (TrackerError, ValueError, OSError):  # the record is the ledger entry; the chart is a courtesy
-        pass
-    return written

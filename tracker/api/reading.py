@@ -12,7 +12,7 @@ from typing import Any
 
 import polars as pl
 
-from tracker.data import listing, location
+from tracker.data import listing, location, snapshot
 from tracker.data import tables as tablesmod
 from tracker.data.catalog import Benchmark, resolve_benchmark
 from tracker.data.catalog import benchmarks as _benchmarks
@@ -50,10 +50,13 @@ def init_data(dest: str | Path) -> tuple[Path, Path]:
 def load(data: str | Path | None = None) -> tablesmod.Tables:
     """Validated, typed tables (raises ``DataError`` listing every problem).
 
+    Read from a snapshot in the user's cache when the data, the date and tracker's data code are
+    unchanged since the last run (``tracker.data.snapshot``; ``TRACKER_CACHE=off`` turns it off).
+
     >>> t = tracker.load()                      # doctest: +SKIP
     >>> t.scores.height                         # doctest: +SKIP
     """
-    return tablesmod.load(data_root(data))
+    return snapshot.load(data_root(data))
 
 
 def validate(data: str | Path | None = None) -> tablesmod.Report:

@@ -15,6 +15,8 @@ from tracker.data import location
 from tracker.ingest import adding, atomic, importing, writer
 
 IMPORT_KINDS = importing.KINDS
+#: Phases of an import (``import_file``'s ``step`` callback is called as each begins).
+IMPORT_STEPS = importing.IMPORT_STEPS
 #: ``tracker add WHAT`` -> table.
 ADD_TABLES = adding.TABLES
 

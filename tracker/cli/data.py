@@ -12,6 +12,7 @@ import json
 import sys
 
 from tracker import api
+from tracker.cli import progress
 from tracker.cli.options import ADD_FIELDS, ADD_TABLES
 from tracker.errors import plural
 from tracker.render import text
@@ -123,15 +124,17 @@ def cmd_add(a) -> int:
 
 def cmd_import(a) -> int:
     _say_waiting()
-    report = api.import_file(
-        a.kind,
-        a.file,
-        data=a.data,
-        model_versions=getattr(a, "model_versions", None),
-        vintage=getattr(a, "vintage", None),
-        update=a.update,
-        dry_run=a.dry_run,
-        add_new=getattr(a, "add_new", None),
-    )
+    with progress.phases(f"import {a.kind}", progress.wanted(a.json), api.IMPORT_STEPS) as step:
+        report = api.import_file(
+            a.kind,
+            a.file,
+            data=a.data,
+            model_versions=getattr(a, "model_versions", None),
+            vintage=getattr(a, "vintage", None),
+            update=a.update,
+            dry_run=a.dry_run,
+            add_new=getattr(a, "add_new", None),
+            step=step,
+        )
     print(json.dumps(report.to_dict(), indent=1) if a.json else api.import_report_text(report, limit=a.limit))
     return 1 if report.pending else 0

@@ -7,32 +7,25 @@ import sys
 from dataclasses import asdict
 
 from tracker import api
+from tracker.cli import progress
 from tracker.render import text
-
-
-def _progress(done: int, total: int) -> None:
-    width = 30
-    fill = int(width * done / max(total, 1))
-    sys.stderr.write(f"\rbacktest [{'#' * fill}{'.' * (width - fill)}] {done}/{total}")
-    if done == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
 
 
 def cmd_backtest(a) -> int:
     for out in (a.chart, a.calibration_chart):
         if out:
             api.check_chart_path(out)
-    bt = api.backtest(
-        a.bench,
-        data=a.data,
-        as_of=a.as_of,
-        methods=a.method,
-        n_boot=a.boot,
-        seed=a.seed,
-        grid=a.grid,
-        progress=_progress if sys.stderr.isatty() and not a.json else None,
-    )
+    with progress.counter("backtest (benchmark x as-of date)", progress.wanted(a.json)) as step:
+        bt = api.backtest(
+            a.bench,
+            data=a.data,
+            as_of=a.as_of,
+            methods=a.method,
+            n_boot=a.boot,
+            seed=a.seed,
+            grid=a.grid,
+            progress=step,
+        )
     print(json.dumps(bt.to_dict(), indent=1) if a.json else text.backtest_text(bt))
     if a.chart:
         path = api.save_chart(api.backtest_chart(bt), a.chart)

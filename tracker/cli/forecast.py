@@ -6,6 +6,7 @@ import json
 import sys
 
 from tracker import api
+from tracker.cli import progress
 from tracker.render import report
 
 #: The chart each method draws with ``forecast --chart``.
@@ -17,7 +18,7 @@ METHOD_OF_CHART = {"fan": "predictive", "fit": "compute", "compute": "compute"}
 def _draw(kind: str, fc, a, paths) -> None:
     """Build the chart once and write it to every path (one fit, several files)."""
     chart = api.chart(kind, fc, title=a.title, subtitle=a.subtitle, width=a.width, labels=getattr(a, "label", None))
-    for path in paths:
+    for path in progress.each(paths, "charts", progress.wanted() and len(paths) > 1):
         api.save_chart(chart, path, a.scale)
         print(f"wrote {path}", file=sys.stderr)
 

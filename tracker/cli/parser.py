@@ -59,7 +59,21 @@ def _command(sub, name: str, help: str, description: str, examples: str) -> argp
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: The commands each builder adds (``build_parser(command=...)`` builds only the one a command needs).
+GROUPS = {
+    "forecast": ("forecast", "chart"),
+    "data": ("list", "validate", "sql", "data"),
+    "write": ("add", "import"),
+    "evaluate": ("backtest", "ledger"),
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or (``command``, one of the commands) the top level with only that command's group.
+
+    Building all ten commands' parsers is a tenth of ``tracker forecast``'s own time (argparse
+    looks up translations for every option); a command's parser and help are the same either way.
+    """
     top = Parser(
         prog="tracker",
         description="Track AI benchmark progress and forecast when a threshold will be reached.",
@@ -70,10 +84,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     top.add_argument("--version", action="version", version=f"tracker {__version__}")
     sub = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    _forecast_commands(sub)
-    _data_commands(sub)
-    _write_commands(sub)
-    _evaluate_commands(sub)
+    builders = {
+        "forecast": _forecast_commands,
+        "data": _data_commands,
+        "write": _write_commands,
+        "evaluate": _evaluate_commands,
+    }
+    for group, build in builders.items():
+        if command is None or command in GROUPS[group]:
+            build(sub)
     return top
 
 

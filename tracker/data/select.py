@@ -100,8 +100,9 @@ def select(
     # The benchmark's preference draws only on standard settings: a non-standard one (extra test-time
     # compute, a subset of the tasks, an unstated protocol) enters a fit only when asked for by name.
     exclude = [] if settings else non_standard(store.tables, benchmark.id)
-    rows = store.select_scores(benchmark.id, list(patterns), source, as_of, include_previews, exclude)
-    n_other = store.count_scored_models(benchmark.id, as_of, source, include_previews) - rows.height
+    every = store.benchmark_rows(benchmark.id, list(patterns), exclude)  # one query per benchmark and store
+    rows = pick_scores(every, source=source, as_of=as_of, include_previews=include_previews)
+    n_other = count_scored_models(every, as_of=as_of, source=source, include_previews=include_previews) - rows.height
     has_compute = rows.filter(pl.col("compute_flop").is_not_null())
     imputed = has_compute.filter(pl.col("compute_imputed"))
     fit_rows = has_compute if include_imputed else has_compute.filter(~pl.col("compute_imputed"))
@@ -116,6 +117,54 @@ def select(
         n_imputed_excluded=0 if include_imputed else imputed.height,
         n_other_settings=max(n_other, 0),
     )
+
+
+#: The order in which a model's candidate rows are ranked (the first wins): preference, then the best
+#: score, then the rest of the primary key, so the row chosen never depends on the order of the files.
+_RANK = ("pref", "score", "known_date", "source_kind", "source_name", "setting", "effort", "model_version")
+
+
+def pick_scores(rows: pl.DataFrame, *, source: str, as_of: dt.date, include_previews: bool = False) -> pl.DataFrame:
+    """One row per model from a benchmark's rows (``Store.benchmark_rows``), as known on ``as_of``.
+
+    A model's row is the best score under the first setting pattern it has any
+    score for (``pref``), never under an excluded setting, among sources of the
+    kind ``source`` (or ``any``), known and released by ``as_of``; previews only
+    with ``include_previews``. Sorted by release date, then model id.
+    """
+    keep = (
+        pl.col("pref").is_not_null()
+        & ~pl.col("excluded")
+        & (pl.col("known_date") <= as_of)
+        & (pl.col("release_date") <= as_of)
+    )
+    if source != "any":
+        keep &= pl.col("source_kind") == source
+    if not include_previews:
+        keep &= ~pl.col("preview")
+    return (
+        rows.filter(keep)
+        .drop("excluded")
+        .sort(
+            list(_RANK),
+            descending=[False, True, False, False, False, False, False, False],
+            nulls_last=[True, True, True, True, True, True, True, False],
+            maintain_order=True,
+        )
+        .unique(subset="model_id", keep="first", maintain_order=True)
+        .sort(["release_date", "model_id"], maintain_order=True)
+    )
+
+
+def count_scored_models(rows: pl.DataFrame, *, as_of: dt.date, source: str, include_previews: bool = False) -> int:
+    """Models with any score (any setting) among a benchmark's ``rows`` known by ``as_of``, of a source kind or
+    ``any``."""
+    keep = (pl.col("known_date") <= as_of) & (pl.col("release_date") <= as_of)
+    if source != "any":
+        keep &= pl.col("source_kind") == source
+    if not include_previews:
+        keep &= ~pl.col("preview")
+    return rows.filter(keep)["model_id"].n_unique()
 
 
 @dataclass(frozen=True)

@@ -55,9 +55,9 @@ def iter_bootstrap_counts(n: int, *, n_boot: int = DEFAULT_N_BOOT, seed: int = D
     for start in range(0, n_boot, block):
         rows = min(block, n_boot - start)
         idx = rng.integers(0, n, size=(rows, n))
-        # Offset each resample's indices into its own range of n bins, count once.
-        flat = (idx + (np.arange(rows) * n)[:, None]).ravel()
-        yield np.bincount(flat, minlength=rows * n).reshape(rows, n)
+        # Offset each resample's indices into its own range of n bins (in place), count once.
+        idx += (np.arange(rows) * n)[:, None]
+        yield np.bincount(idx.ravel(), minlength=rows * n).reshape(rows, n)
 
 
 def quantiles_with_inf(values: Any, probs: Any) -> np.ndarray:

@@ -73,6 +73,22 @@ class Futures:
     def best_at(self, year: float) -> np.ndarray:
         """State of the art (logit) at decimal ``year`` in each future (``best0`` before any arrival)."""
         k = (self.times <= year).sum(axis=1)  # arrivals by then (rows are sorted)
+        return self._best_after(k)
+
+    def best_at_years(self, years: Any) -> np.ndarray:
+        """``best_at`` for several years at once: (len(years), futures); the same values, one pass.
+
+        Each future's arrival times are sorted, so its arrivals by every year are one
+        ``searchsorted`` of that row (a fan of 37 months: a tenth of the time of 37 ``best_at``).
+        """
+        ys = np.asarray(years, dtype=float)
+        k = np.empty((ys.size, self.n), dtype=np.intp)
+        for i, row in enumerate(self.times):
+            k[:, i] = np.searchsorted(row, ys, side="right")
+        return np.stack([self._best_after(kj) for kj in k]) if ys.size else np.empty((0, self.n))
+
+    def _best_after(self, k: np.ndarray) -> np.ndarray:
+        """The best logit after the first ``k[i]`` arrivals of future i (``best0`` when none)."""
         out = np.full(self.n, self.best0)
         has = k > 0
         out[has] = np.maximum(self.best0, self.best[np.flatnonzero(has), k[has] - 1])
@@ -115,19 +131,30 @@ def simulate(
     k = int(min(MAX_ARRIVALS, math.ceil(max_rate * horizon + 6 * math.sqrt(max_rate * horizon + 1) + 10)))
     if max_rate * horizon > MAX_ARRIVALS:  # keep memory bounded: simulate a shorter future
         horizon = MAX_ARRIVALS / (max_rate * 1.25)
-    gaps = rng.standard_exponential((b, k))
+    # The arithmetic below works in place on the (B, K) arrays (three instead of ten of them, at 2,000
+    # futures of a few hundred arrivals: 8 MB each), in the same operations and order as
+    # times = t0 + cumsum(gaps / rate); u = level + slope * (times - t0) + sigma * noise, so the same bits.
+    times = rng.standard_exponential((b, k))
     with np.errstate(divide="ignore"):
         scale = np.where(rate > 0, 1.0 / rate, np.inf)
-    times = t0 + np.cumsum(gaps * scale[:, None], axis=1)
+    times *= scale[:, None]
+    np.cumsum(times, axis=1, out=times)
+    times += t0
     times[times > t0 + horizon] = np.inf
     if TAIL_DF is None:
         noise = rng.standard_normal((b, k))
     else:  # Student-t scatter scaled to unit variance: single models now and then far above the trend
         noise = rng.standard_t(TAIL_DF, (b, k)) * math.sqrt((TAIL_DF - 2) / TAIL_DF)
     with np.errstate(invalid="ignore"):
-        u = level[:, None] + slope[:, None] * (times - t0) + sigma[:, None] * noise
+        u = times - t0
+        u *= slope[:, None]
+        u += level[:, None]
+        noise *= sigma[:, None]
+        u += noise
+    del noise
     u[~np.isfinite(times)] = -np.inf
-    best = np.maximum.accumulate(np.maximum(u, best0), axis=1)
+    np.maximum(u, best0, out=u)
+    best = np.maximum.accumulate(u, axis=1, out=u)
     return Futures(t0=float(t0), best0=float(best0), times=times, best=best, horizon=float(horizon))
 
 

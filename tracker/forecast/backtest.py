@@ -73,9 +73,8 @@ class Grid:
 QUICK = Grid("quick", 6, 0.05)
 DENSE = Grid("dense", 3, 0.025)
 GRIDS_BY_NAME = {g.name: g for g in (QUICK, DENSE)}
-#: Resamples per fit in the backtest: the 80% interval's ends are the 10th and
-#: 90th percentiles, which 400 resamples pin to about +-1.5 percentile points.
-BACKTEST_BOOT = 400
+#: Resamples per fit in the backtest (``tracker.forecast.methods.BACKTEST_BOOT``).
+BACKTEST_BOOT = m.BACKTEST_BOOT
 MONTHS_PER_YEAR = 12.0
 #: An average month (365.25 / 12 days): errors measured between two dates are in these months.
 DAYS_PER_MONTH = 365.25 / MONTHS_PER_YEAR

@@ -79,15 +79,18 @@ def predictive_detail(
     p_by = [(w, float(np.mean(ok <= decimal_year(np.datetime64(w))))) for w in whens]
     fan, cdf = [], []
     months = 0
+    steps: list[tuple[dt.date, float]] = []
     while months <= FAN_YEARS * 12:
         y, mo = data_end.year + (data_end.month - 1 + months) // 12, (data_end.month - 1 + months) % 12 + 1
         when = dt.date(y, mo, min(data_end.day, 28))
-        year = float(decimal_year(np.datetime64(when)))
-        best = m.from_logit(fut.best_at(year), benchmark.floor, ceiling)
+        steps.append((when, float(decimal_year(np.datetime64(when)))))
+        months += FAN_STEP_MONTHS
+    bests = fut.best_at_years([year for _, year in steps])  # every month of the fan in one pass
+    for (when, year), best_logit in zip(steps, bests, strict=True):
+        best = m.from_logit(best_logit, benchmark.floor, ceiling)
         q = quantiles_with_inf(best, [0.5, 0.1, 0.9])
         fan.append(FanPoint(when, float(q[0]), float(q[1]), float(q[2])))
         cdf.append((when, float(np.mean(ok <= year))))
-        months += FAN_STEP_MONTHS
     crossing = None
     if front.height >= MIN_FIT_POINTS:
         # The compute of the first model to cross, if it is a frontier-compute model: the frontier trend

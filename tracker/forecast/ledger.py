@@ -36,8 +36,8 @@ from tracker.data import location
 from tracker.data.catalog import resolve_benchmark
 from tracker.data.schema import default_data_dir
 from tracker.data.select import first_reached, select
+from tracker.data.snapshot import load
 from tracker.data.store import Store
-from tracker.data.tables import load
 from tracker.errors import ConflictError, UsageError
 from tracker.files import write_whole
 from tracker.forecast.backtest import DAYS_PER_MONTH, benchmark_truth, outcome

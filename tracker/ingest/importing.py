@@ -391,6 +391,10 @@ def _already_known(kind: str, rows: list[dict[str, str]]) -> Callable[[dict[str,
     return lambda _row: ""
 
 
+#: The phases ``import_file`` reports to its ``step`` callback: reading, matching, validating and writing.
+IMPORT_STEPS = 3
+
+
 def import_file(
     kind: str,
     file: str | Path,
@@ -401,18 +405,26 @@ def import_file(
     update: bool = False,
     dry_run: bool = False,
     add_new: str | None = None,
+    step: Callable[[str], None] | None = None,
 ) -> ImportReport:
-    """Import a published file into the data folder (see the module docstring)."""
+    """Import a published file into the data folder (see the module docstring).
+
+    ``step(label)``, when given, is called as each of the ``IMPORT_STEPS`` phases begins (a progress bar).
+    """
+    say = step or (lambda label: None)
     root = Path(data) if data else default_data_dir()
     load_package(root)
     names = _epoch_names(root)
     file = Path(file)
+    say(f"reading {file.name}")
     externals, skipped = read_external(kind, file, model_versions=model_versions, vintage=vintage, epoch_names=names)
     label = vintage or (vintage_label(file) if kind == "epoch-models" else "")
     holder: dict[str, ImportReport] = {}
 
     def build(current: writer.Current) -> writer.Batch:
+        say(f"matching {len(externals)} rows")
         batch, report = plan(kind, externals, current, vintage=label, add_new=add_new)
+        say("validating" + (" (dry run)" if dry_run else " and writing"))
         if update:
             batch.update[report.table] = report.changes
         holder["report"] = report

@@ -17,14 +17,14 @@ from pathlib import Path
 
 from tracker.errors import DataError, UsageError
 from tracker.ingest import mappings
-from tracker.ingest.importers import REGISTRY
+from tracker.ingest.importers import IMPORT_KINDS
 from tracker.ingest.importers.epoch import public_model, read_epoch_models, read_epoch_runs, read_mmlu_collection
 from tracker.ingest.importers.gpai import read_gpai
 from tracker.ingest.importers.swebench import ALIAS_SOURCE, import_leaderboards
 from tracker.ingest.importers.versions import EpochVersions
 
 #: The importers: kind -> (what it reads, an example), from the registry. Feeds the CLI's help and the README.
-KINDS = {kind: (imp.reads, imp.example) for kind, imp in REGISTRY.items()}
+KINDS = IMPORT_KINDS
 
 
 # Labels of the Epoch AI models files we know (file name -> vintage label).

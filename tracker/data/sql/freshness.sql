@@ -1,8 +1,9 @@
--- The data's freshness as known on getvariable('d') (tracker.data.store.Store.freshness).
+-- The data's freshness as known on getvariable('d') (tracker.data.store.Store.freshness); scores_known is
+-- every score with its known date, computed once per store (Store.join).
 WITH known AS (
-    SELECT benchmark_id, model_id, release_date, max(score) AS score
-    FROM scores_joined
-    WHERE known_date <= getvariable('d') AND release_date <= getvariable('d')
+    SELECT k.benchmark_id, k.model_id, m.release_date, max(k.score) AS score
+    FROM scores_known AS k JOIN models AS m ON m.id = k.model_id
+    WHERE k.known_date <= getvariable('d') AND m.release_date <= getvariable('d')
     GROUP BY ALL
 ),
 records AS (
@@ -25,7 +26,7 @@ newest_compute AS (
     ORDER BY release_date DESC, id LIMIT 1
 )
 SELECT
-    (SELECT max(known_date) FROM scores_joined WHERE known_date <= getvariable('d')) AS newest_score,
+    (SELECT max(known_date) FROM scores_known WHERE known_date <= getvariable('d')) AS newest_score,
     (SELECT name FROM newest_compute) AS newest_compute_model,
     (SELECT release_date FROM newest_compute) AS newest_compute_date,
     (SELECT count(*) FROM recent) AS recent_frontier,

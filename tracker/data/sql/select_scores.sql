@@ -1,32 +1,24 @@
--- One score per model for a fit.
--- Parameters (bound as DuckDB variables by tracker.store, never formatted in):
--- benchmark (id), patterns (ordered list of setting globs),
--- source ('lab' | 'independent' | 'any'), as_of (date), include_previews (boolean),
+-- Which of a benchmark's settings a fit may take (tracker.data.store.Store.benchmark_rows).
+-- Parameters (bound by tracker.data.store, never formatted in):
+-- settings (the benchmark's distinct settings), patterns (ordered list of setting globs),
 -- exclude (list of setting globs never taken: the benchmark's non-standard vocabulary, unless asked for).
--- A model's row is the best score under the first pattern it has any score for,
--- among sources of the chosen kind, known on or before getvariable('as_of'), released by then.
--- Previews (announced, not publicly available: models.preview) are left out unless include_previews.
+-- One row per setting with
+--   pref:     the position (from 1) of the first pattern the setting matches, NULL for none;
+--   excluded: whether the setting matches a glob of exclude.
+-- Which row of each model a fit takes, as of a date, is decided in memory from these two columns
+-- (tracker.data.select.pick_scores): the best score under the first pattern the model has any score
+-- for, among sources of the chosen kind, known and released by the as-of date, previews left out
+-- unless asked for.
 WITH prefs AS (
     SELECT unnest(getvariable('patterns')) AS pattern, generate_subscripts(getvariable('patterns'), 1) AS pref
 ),
-candidates AS (
-    SELECT j.*, min(p.pref) AS pref
-    FROM scores_joined AS j
-    JOIN prefs AS p ON j.setting GLOB p.pattern
-    WHERE j.benchmark_id = getvariable('benchmark')
-      AND (getvariable('source') = 'any' OR j.source_kind = getvariable('source'))
-      AND j.known_date <= getvariable('as_of')
-      AND j.release_date <= getvariable('as_of')
-      AND (getvariable('include_previews') OR NOT j.preview)
-      AND NOT EXISTS (SELECT 1 FROM (SELECT unnest(getvariable('exclude')) AS pat) AS x WHERE j.setting GLOB x.pat)
-    GROUP BY ALL
+excludes AS (
+    SELECT unnest(getvariable('exclude')) AS pat
+),
+settings AS (
+    SELECT unnest(getvariable('settings')) AS setting
 )
-SELECT *
-FROM candidates
-QUALIFY row_number() OVER (
-    PARTITION BY model_id
-    -- A total order (the rest of the primary key breaks every tie), so the row
-    -- chosen never depends on the order of the input files.
-    ORDER BY pref, score DESC, known_date, source_kind, source_name, setting, effort, model_version NULLS FIRST
-) = 1
-ORDER BY release_date, model_id;
+SELECT s.setting,
+       (SELECT min(p.pref) FROM prefs AS p WHERE s.setting GLOB p.pattern) AS pref,
+       EXISTS (SELECT 1 FROM excludes AS x WHERE s.setting GLOB x.pat) AS excluded
+FROM settings AS s;

@@ -27,6 +27,49 @@ SELECT 'kind' AS level, source_kind AS key, count(*) AS n,
        CAST(ceil(quantile_cont(lag, 0.75)) AS INTEGER) AS lag_days
 FROM contemporaneous GROUP BY source_kind;
 
+-- Each score row of the table named rows_table, with the date it became public (known_date) and the
+-- rule that dated it (known_rule); docs/method.md, section 6:
+--   * the source's own date when it gives one;
+--   * a lab's undated number: the model's release (labs publish with the release),
+--     or the benchmark's publication if that is later;
+--   * an undated third-party evaluation: its source's measured lag (source_lags) after
+--     the latest of the model's release, the benchmark's publication and the
+--     benchmark's first dated score, but no later than the data's vintage (the newest
+--     date anywhere in the data: the row was in the files by then).
+-- A macro over a table name so that the one definition serves both scores_joined (rows_table
+-- 'scores') and tracker.data.store, which dates a narrow copy of the scores carrying each row's
+-- position and takes the wide columns from the tables it already holds (a million joined rows
+-- need not travel back from DuckDB).
+CREATE OR REPLACE MACRO scores_dated(rows_table) AS TABLE
+SELECT
+    s.*,
+    CASE
+        WHEN s.date_reported IS NOT NULL THEN s.date_reported
+        WHEN s.source_kind = 'lab' THEN greatest(m.release_date, coalesce(b.published, m.release_date))
+        ELSE least(
+            CAST(greatest(m.release_date, coalesce(b.published, m.release_date), coalesce(bf.first_dated, m.release_date))
+                 + to_days(CASE WHEN ls.n >= 10 THEN ls.lag_days WHEN lk.n >= 10 THEN lk.lag_days ELSE 183 END) AS DATE),
+            v.vintage)
+    END AS known_date,
+    CASE
+        WHEN s.date_reported IS NOT NULL THEN 'reported'
+        WHEN s.source_kind = 'lab' THEN 'lab: release'
+        WHEN ls.n >= 10 THEN 'lag ' || ls.lag_days || ' days (source: ' || s.source_name || ')'
+        WHEN lk.n >= 10 THEN 'lag ' || lk.lag_days || ' days (kind: ' || s.source_kind || ')'
+        ELSE 'lag 183 days (default)'
+    END AS known_rule
+FROM query_table(rows_table) AS s
+JOIN models AS m ON m.id = s.model_id
+LEFT JOIN source_lags AS ls ON ls.level = 'source' AND ls.key = s.source_name
+LEFT JOIN source_lags AS lk ON lk.level = 'kind' AND lk.key = s.source_kind
+JOIN benchmarks AS b ON b.id = s.benchmark_id
+LEFT JOIN (SELECT benchmark_id, min(date_reported) AS first_dated FROM scores GROUP BY benchmark_id) AS bf
+    ON bf.benchmark_id = s.benchmark_id
+CROSS JOIN (SELECT greatest((SELECT max(release_date) FROM models), (SELECT max(date_reported) FROM scores)) AS vintage) AS v;
+
+-- Every score with its model's and benchmark's columns and the date it became public.
+-- tracker.data.store.widen builds the same columns in memory for the library: keep the two alike
+-- (tests/test_store.py compares them column for column).
 CREATE OR REPLACE VIEW scores_joined AS
 SELECT
     s.benchmark_id,
@@ -60,38 +103,12 @@ SELECT
     s.source_url,
     s.date_reported,
     s.checked,
-    -- The date a score became public (docs/method.md, section 6):
-    --   * the source's own date when it gives one;
-    --   * a lab's undated number: the model's release (labs publish with the release),
-    --     or the benchmark's publication if that is later;
-    --   * an undated third-party evaluation: its source's measured lag (source_lags) after
-    --     the latest of the model's release, the benchmark's publication and the
-    --     benchmark's first dated score, but no later than the data's vintage (the newest
-    --     date anywhere in the data: the row was in the files by then).
-    CASE
-        WHEN s.date_reported IS NOT NULL THEN s.date_reported
-        WHEN s.source_kind = 'lab' THEN greatest(m.release_date, coalesce(b.published, m.release_date))
-        ELSE least(
-            CAST(greatest(m.release_date, coalesce(b.published, m.release_date), coalesce(bf.first_dated, m.release_date))
-                 + to_days(CASE WHEN ls.n >= 10 THEN ls.lag_days WHEN lk.n >= 10 THEN lk.lag_days ELSE 183 END) AS DATE),
-            v.vintage)
-    END AS known_date,
-    CASE
-        WHEN s.date_reported IS NOT NULL THEN 'reported'
-        WHEN s.source_kind = 'lab' THEN 'lab: release'
-        WHEN ls.n >= 10 THEN 'lag ' || ls.lag_days || ' days (source: ' || s.source_name || ')'
-        WHEN lk.n >= 10 THEN 'lag ' || lk.lag_days || ' days (kind: ' || s.source_kind || ')'
-        ELSE 'lag 183 days (default)'
-    END AS known_rule,
+    s.known_date,
+    s.known_rule,
     s.notes
-FROM scores AS s
+FROM scores_dated('scores') AS s
 JOIN models AS m ON m.id = s.model_id
-LEFT JOIN source_lags AS ls ON ls.level = 'source' AND ls.key = s.source_name
-LEFT JOIN source_lags AS lk ON lk.level = 'kind' AND lk.key = s.source_kind
-JOIN benchmarks AS b ON b.id = s.benchmark_id
-LEFT JOIN (SELECT benchmark_id, min(date_reported) AS first_dated FROM scores GROUP BY benchmark_id) AS bf
-    ON bf.benchmark_id = s.benchmark_id
-CROSS JOIN (SELECT greatest((SELECT max(release_date) FROM models), (SELECT max(date_reported) FROM scores)) AS vintage) AS v;
+JOIN benchmarks AS b ON b.id = s.benchmark_id;
 
 -- The frontier compute trend's points: each model line once (its first release with an
 -- estimate; versions carry no compute of their own), previews never (they are in no trend).

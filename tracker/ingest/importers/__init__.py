@@ -74,3 +74,6 @@ REGISTRY: dict[str, Importer] = {
         ),
     )
 }
+
+#: ``tracker import KIND``: what each kind reads, and an example (the CLI's help and the README).
+IMPORT_KINDS = {kind: (imp.reads, imp.example) for kind, imp in REGISTRY.items()}
