@@ -570,7 +570,7 @@ def test_sql_db_is_read_only_and_never_overwritten(tiny: Path, tmp_path: Path, c
     assert con.sql("SELECT count(*) FROM scores").fetchone()[0] == 9
     con.close()
     # the engine, not the first word: a query on the read-only file connection cannot write
-    from tracker.data.store import query_file
+    from tracker.data.user_sql import query_file
 
     assert query_file(db, "SELECT count(*) AS n FROM scores_joined")["n"].item() == 9
 

@@ -16,7 +16,8 @@ from tracker.data import listing, location, snapshot
 from tracker.data import tables as tablesmod
 from tracker.data.catalog import Benchmark, resolve_benchmark
 from tracker.data.catalog import benchmarks as _benchmarks
-from tracker.data.store import Store, check_read_only, query_file, write_db
+from tracker.data.store import Store, write_db
+from tracker.data.user_sql import check_read_only, query_file
 from tracker.inputs import guard_output
 
 

@@ -3,12 +3,9 @@
 The validated polars tables are registered in an in-process DuckDB database
 (in memory by default, or a file) and joined by the views in ``sql/views.sql``.
 User input reaches SQL only as bound parameters; the only SQL text a user can
-run is their own query through :meth:`Store.query` (or :func:`query_file` on a
-database file), and DuckDB itself keeps it read-only: the text is parsed into
-statements, exactly one is allowed and it must be a query (SELECT, SHOW,
-DESCRIBE, SUMMARIZE, PRAGMA functions, EXPLAIN: DuckDB parses all of these as
-SELECT or EXPLAIN); external access (files, extensions, URLs) is switched off
-before it runs, and a database file is opened read only.
+run is their own query through :meth:`Store.query` (or
+``tracker.data.user_sql.query_file`` on a database file), which DuckDB itself
+keeps read-only (``tracker.data.user_sql``).
 """
 
 from __future__ import annotations
@@ -26,16 +23,9 @@ import polars as pl
 
 from tracker.data.schema import TABLES
 from tracker.data.tables import Tables
+from tracker.data.user_sql import first_line, run_user_query
 from tracker.errors import ConflictError, UsageError
 
-#: The statement types a user's query may have (DuckDB's parser decides, not the first word).
-READ_ONLY_STATEMENTS = ("SELECT", "EXPLAIN")
-#: Column types polars takes from DuckDB's Arrow hand-off as they are; any other
-#: (INTERVAL, UUID, TIME, BIT, UNION, MAP, ...) is shown as text.
-_ARROW_SAFE = re.compile(
-    r"^(BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE"
-    r"|VARCHAR|DATE|TIMESTAMP|TIMESTAMP WITH TIME ZONE|DECIMAL\(\d+,\s*\d+\))$"
-)
 SETTINGS_COLUMNS = ("benchmark_id", "setting", "kind", "description")
 #: The order of a benchmark's rows (``Store.benchmark_scores``): a total order (the primary key), model_version's
 #: nulls first.
@@ -375,94 +365,6 @@ class Store:
         return run_user_query(self.con, sql)
 
 
-def check_read_only(sql: str) -> str:
-    """The one statement of ``sql`` if DuckDB parses it as a query; ``UsageError`` otherwise."""
-    if not isinstance(sql, str) or not sql.strip():
-        raise UsageError('the query is empty; give one SQL query, e.g. tracker sql "SHOW TABLES"')
-    try:
-        statements = duckdb.extract_statements(sql)
-    except duckdb.Error as exc:
-        raise UsageError(
-            f'SQL error: {_first_line(exc)}; list tables and views with: tracker sql "SHOW TABLES"'
-        ) from None
-    if len(statements) != 1:
-        raise UsageError(f"give exactly one SQL statement per call (got {len(statements)}); run them one at a time")
-    kind = statements[0].type.name
-    if kind not in READ_ONLY_STATEMENTS:
-        raise UsageError(
-            f"only read-only queries are allowed (SELECT, WITH, SHOW, DESCRIBE, SUMMARIZE, EXPLAIN); "
-            f"this is a {kind} statement. To change data use tracker add or tracker import"
-        )
-    return sql
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def run_user_query(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
-    """A user's query on ``con``: one read-only statement, no external access, any result type shown."""
-    check_read_only(sql)
-    con.execute("SET enable_external_access = false")  # DuckDB refuses to switch it back on
-    try:
-        rel = con.sql(sql)
-        if rel is None:
-            return pl.DataFrame()
-        odd = [c for c, t in zip(rel.columns, rel.types, strict=True) if not _ARROW_SAFE.match(str(t))]
-        if odd:  # e.g. INTERVAL: polars' Arrow import would panic on it
-            rel = rel.project(
-                ", ".join(
-                    f'CAST("{c.replace(chr(34), chr(34) * 2)}" AS VARCHAR) AS "{c.replace(chr(34), chr(34) * 2)}"'
-                    if c in odd
-                    else f'"{c.replace(chr(34), chr(34) * 2)}"'
-                    for c in rel.columns
-                )
-            )
-        return _interruptible(con, lambda: pl.DataFrame(rel))
-    except duckdb.Error as exc:
-        if "interrupted" in str(exc).lower():
-            raise KeyboardInterrupt from None
-        raise UsageError(
-            f'SQL error: {_first_line(exc)}; list tables and views with: tracker sql "SHOW TABLES"'
-        ) from None
-    except RuntimeError as exc:  # DuckDB reports Ctrl-C during a query as "Query interrupted"
-        if "interrupted" in str(exc).lower():
-            raise KeyboardInterrupt from None
-        raise
-
-
-def _interruptible(con: duckdb.DuckDBPyConnection, work):
-    """Run ``work`` (which executes a query) in a worker thread so that Ctrl-C reaches it.
-
-    The result travels to polars through the Arrow C stream, where DuckDB does
-    not watch for Ctrl-C; the main thread waits instead, and on Ctrl-C
-    interrupts the connection and re-raises ``KeyboardInterrupt``.
-    """
-    import threading
-
-    box: dict = {}
-
-    def run() -> None:
-        try:
-            box["value"] = work()
-        except BaseException as exc:  # noqa: BLE001 - handed to the main thread as is
-            box["error"] = exc
-
-    worker = threading.Thread(target=run, name="tracker-sql", daemon=True)
-    worker.start()
-    try:
-        while worker.is_alive():
-            worker.join(0.05)
-    except KeyboardInterrupt:
-        con.interrupt()
-        worker.join(2.0)
-        raise
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
-
-
 def write_db(tables: Tables, path: Path, *, force: bool = False) -> Path:
     """Write the tables and views to the DuckDB file ``path``, whole or not at all.
 
@@ -487,7 +389,7 @@ def write_db(tables: Tables, path: Path, *, force: bool = False) -> Path:
         os.replace(tmp, path)
     except (OSError, duckdb.IOException) as exc:
         raise UsageError(
-            f"cannot write --db {path}: {getattr(exc, 'strerror', None) or _first_line(exc)}; nothing changed"
+            f"cannot write --db {path}: {getattr(exc, 'strerror', None) or first_line(exc)}; nothing changed"
         ) from None
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -496,16 +398,3 @@ def write_db(tables: Tables, path: Path, *, force: bool = False) -> Path:
             except FileNotFoundError:
                 pass
     return path
-
-
-def query_file(path: Path, sql: str) -> pl.DataFrame:
-    """One read-only statement on the DuckDB file ``path``, opened read only (the engine refuses writes)."""
-    check_read_only(sql)
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise UsageError(f"cannot open --db {path}: {_first_line(exc)}") from None
-    try:
-        return run_user_query(con, sql)
-    finally:
-        con.close()
