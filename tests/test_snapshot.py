@@ -160,3 +160,18 @@ def test_a_second_forecast_opens_no_duckdb_connection(cache, data, monkeypatch):
         kept.write_bytes(b"damaged")
     assert tracker.forecast("mmlu", 0.9, data=data, n_boot=200).report() == first
     assert opened
+
+
+def test_data_edited_while_read_are_not_filed(cache, data, monkeypatch):
+    """Tables read from files that changed during the load are never filed under either content's key."""
+    real = tablesmod.load
+
+    def load_then_edit(root):
+        tables = real(root)  # then an editor saves benchmarks.csv with Windows line ends
+        path = Path(root) / "benchmarks.csv"
+        path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n", 1))
+        return tables
+
+    monkeypatch.setattr(tablesmod, "load", load_then_edit)
+    snapshot.load(data)
+    assert not cache.exists() or not [p for p in cache.iterdir() if not p.name.startswith(".")]

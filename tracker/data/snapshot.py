@@ -106,7 +106,12 @@ def load(root: str | Path) -> tablesmod.Tables:
     if hit is not None:
         return hit
     tables = tablesmod.load(root)  # raises DataError on any problem: nothing is written then
-    _write(tables, folder)
+    try:
+        unchanged = key(root) == k  # a file edited while it was read: file nothing under either key
+    except OSError:
+        unchanged = False
+    if unchanged:
+        _write(tables, folder)
     return tables
 
 
