@@ -19,8 +19,8 @@ Figures and bars (issue 13):
   written by the warm-up run; the first run after a data change, with no
   snapshot, is shown beside it)
 * bootstrap (``benchmarks/bootstrap_speed.py``, shipped MMLU data, 2,000
-  resamples): a ``scipy.optimize.curve_fit`` loop over tracker's batched
-  solver                                                          >= 100x
+  resamples, the median of five runs): a ``scipy.optimize.curve_fit`` loop
+  over tracker's batched solver                                   >= 100x
   and the largest difference from statsmodels' GLM on every resample <= 1e-6
 * 5x the resamples (10,000 against 2,000)                          <= 6x time
 * scale (``benchmarks/scale.py``, 10,000 models): 1,000,000 score rows
@@ -109,15 +109,28 @@ def startup_cold(repeats: int) -> dict:
     return paired([*_tracker(), *FORECAST], FLOOR, repeats, {**os.environ, "TRACKER_CACHE": "off"})
 
 
-def bootstrap() -> dict:
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "bootstrap_speed.py"), "--json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
+def bootstrap(runs: int) -> dict:
+    """``benchmarks/bootstrap_speed.py`` in ``runs`` separate processes; the run with the median speed ratio.
+
+    One run times a 7 ms computation against a 0.8 s loop; on a shared machine its ratio moved
+    by a fifth from one process to the next (80-115x on 2026-11-30), so the figure is the middle
+    of several, with the range of all of them beside it.
+    """
+    outs = []
+    for _ in range(runs):
+        proc = subprocess.run(
+            [sys.executable, str(ROOT / "benchmarks" / "bootstrap_speed.py"), "--json"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        outs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+    outs.sort(key=lambda o: o["speedup"])
+    out = dict(outs[len(outs) // 2])
+    out["runs"] = runs
+    out["speedup_range"] = [outs[0]["speedup"], outs[-1]["speedup"]]
+    out["max_abs_diff_every_resample"] = max(o["max_abs_diff_every_resample"] for o in outs)
     out["pass_speed"] = out["speedup"] >= 100 and out["max_abs_diff_every_resample"] <= 1e-6
     out["pass_5x"] = out["resamples_5x_time_ratio"] <= 6
     return out
@@ -229,13 +242,19 @@ def main() -> None:
         "",
     )
 
-    b = result["bootstrap"] = bootstrap()
+    b = result["bootstrap"] = bootstrap(1 if args.quick else 5)
     _row(
         f"bootstrap, MMLU n={b['n_models']}, 2,000 resamples: curve_fit loop / batched",
         f"{b['curve_fit_loop_wall_s']:.3f} s / {b['batched_wall_s'] * 1000:.1f} ms",
         "",
     )
-    _row("  speed ratio", f"{b['speedup']:.1f}x wall, {b['speedup_cpu']:.1f}x CPU", ">= 100x", b["speedup"] >= 100)
+    lo, hi = b["speedup_range"]
+    _row(
+        f"  speed ratio (the median of {b['runs']} runs; all: {lo:.0f}-{hi:.0f}x)",
+        f"{b['speedup']:.1f}x wall, {b['speedup_cpu']:.1f}x CPU",
+        ">= 100x",
+        b["speedup"] >= 100,
+    )
     _row(
         f"  vs statsmodels GLM, every resample ({b['resamples_compared']} compared)",
         f"max |diff| {b['max_abs_diff_every_resample']:.1e}",
