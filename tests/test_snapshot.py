@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,15 @@ def test_data_edited_while_read_are_not_filed(cache, data, monkeypatch):
     monkeypatch.setattr(tablesmod, "load", load_then_edit)
     snapshot.load(data)
     assert not cache.exists() or not [p for p in cache.iterdir() if not p.name.startswith(".")]
+
+
+def test_a_dead_writers_temporary_folder_is_cleared(cache, data):
+    stale = cache / ".0123abcd.999999.tmp"
+    stale.mkdir(parents=True)
+    (stale / "scores.arrow").write_bytes(b"half")
+    old = time.time() - 2 * snapshot.STALE_TMP_S
+    os.utime(stale, (old, old))
+    fresh = cache / ".4567efab.999998.tmp"  # a writer still at work: left alone
+    fresh.mkdir()
+    snapshot.load(data)
+    assert not stale.exists() and fresh.exists()

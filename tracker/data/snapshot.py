@@ -39,6 +39,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import duckdb
@@ -47,15 +48,12 @@ import polars as pl
 from tracker._version import __version__
 from tracker.data import tables as tablesmod
 from tracker.data.schema import DATAPACKAGE, TABLES, load_package
-from tracker.data.store import Store
+from tracker.data.store import DERIVED, Store
 
 #: Bump when what a snapshot holds, or how, changes.
 FORMAT = 1
 #: Snapshots kept (the newest by modification time); each is about the size of the data's CSVs.
 KEEP = 4
-#: The frames the store derives from the tables with DuckDB that a snapshot keeps beside them
-#: (``Tables.derived``; the data's vintage, a date, goes in meta.json).
-FRAMES = ("scores_dated", "log10_compute", "frontier_models")
 _DATA_CODE = Path(__file__).resolve().parent
 
 
@@ -127,7 +125,7 @@ def _read(root: Path, folder: Path) -> tablesmod.Tables | None:
             **{n: frames[n] for n in TABLES},
             settings=frames.get("settings"),
         )
-        for n in FRAMES:
+        for n in DERIVED:
             tables.derived[n] = frames[n]
         tables.derived["vintage"] = dt.date.fromisoformat(meta["vintage"]) if meta["vintage"] else None
         tables.derived["memo"] = folder  # the store keeps its query results here (``Store._frame``)
@@ -143,10 +141,7 @@ def _read(root: Path, folder: Path) -> tablesmod.Tables | None:
 def _write(tables: tablesmod.Tables, folder: Path) -> None:
     """Compute the derived frames (DuckDB's join) and file everything under ``folder``, whole or not at all."""
     with Store(tables) as store:
-        store.join()
-        store.widen(store.join().head(0))
-        store.frontier_models()
-        store.last_data_date()
+        store.derive()  # kept on the tables: the command's own store does not compute them again
     tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
     try:
         folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -156,7 +151,7 @@ def _write(tables: tablesmod.Tables, folder: Path) -> None:
         frames = {n: getattr(tables, n) for n in TABLES}
         if tables.settings is not None:
             frames["settings"] = tables.settings
-        frames.update({n: tables.derived[n] for n in FRAMES})
+        frames.update({n: tables.derived[n] for n in DERIVED})
         for name, frame in frames.items():
             frame.write_ipc(tmp / f"{name}.arrow")
         vintage = tables.derived.get("vintage")
@@ -171,9 +166,17 @@ def _write(tables: tablesmod.Tables, folder: Path) -> None:
     _prune(folder.parent)
 
 
+#: A temporary snapshot folder older than this was left by a process that died while writing it.
+STALE_TMP_S = 3600.0
+
+
 def _prune(cache: Path) -> None:
-    """Keep the newest ``KEEP`` snapshots (and no temporary folder of a process long gone)."""
+    """Keep the newest ``KEEP`` snapshots, and no temporary folder of a process long gone."""
     try:
+        now = time.time()
+        for tmp in cache.glob(".*.tmp"):
+            if now - tmp.stat().st_mtime > STALE_TMP_S:
+                shutil.rmtree(tmp, ignore_errors=True)
         kept = sorted(
             (p for p in cache.iterdir() if p.is_dir() and not p.name.startswith(".")),
             key=lambda p: (p / "meta.json").stat().st_mtime if (p / "meta.json").exists() else 0.0,

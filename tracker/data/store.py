@@ -27,6 +27,9 @@ from tracker.data.user_sql import first_line, run_user_query
 from tracker.errors import ConflictError, UsageError
 
 SETTINGS_COLUMNS = ("benchmark_id", "setting", "kind", "description")
+#: The frames a store derives from its tables with DuckDB, kept on the tables (``Tables.derived``) so that
+#: each is computed once per load (``Store.derive``); the data's vintage, a date, is kept there too.
+DERIVED = ("scores_dated", "log10_compute", "frontier_models")
 #: The order of a benchmark's rows (``Store.benchmark_scores``): a total order (the primary key), model_version's
 #: nulls first.
 _SCORES_ORDER = ("known_date", "model_id", "setting", "effort", "model_version", "source_name")
@@ -200,6 +203,26 @@ class Store:
         key = json.dumps([sql, sorted((k, type(v).__name__, v) for k, v in (params or {}).items())], default=str)
         return self._memo / f"query-{hashlib.sha256(key.encode()).hexdigest()}.arrow"
 
+    def _derived(self, name: str, compute):
+        """``tables.derived[name]``, computed once per load of the tables (or read back from a snapshot)."""
+        if name not in self.tables.derived:
+            self.tables.derived[name] = compute()
+        return self.tables.derived[name]
+
+    def _log10_compute(self) -> pl.DataFrame:
+        """DuckDB's log10 of every model's compute (``widen``)."""
+        return self._derived(
+            "log10_compute",
+            lambda: self._frame("SELECT id AS model_id, log10(compute_flop) AS log10_compute FROM models"),
+        )
+
+    def derive(self) -> None:
+        """Compute now everything this store derives from its tables with DuckDB (``DERIVED``), once per load."""
+        self.join()
+        self._log10_compute()
+        self.frontier_models()
+        self.last_data_date()
+
     # -- queries used by the library -------------------------------------------------
     #
     # A command asks DuckDB once for what it needs: the date each score became public is
@@ -222,10 +245,8 @@ class Store:
         and half a gigabyte; the dates alone cost a tenth of that.
         """
         if self._joined is None:
-            dated = self.tables.derived.get("scores_dated")
-            if dated is None:
-                dated = self._frame("SELECT _row, known_date, known_rule FROM scores_dated('_score_rows')").sort("_row")
-                self.tables.derived["scores_dated"] = dated
+            sql = "SELECT _row, known_date, known_rule FROM scores_dated('_score_rows')"
+            dated = self._derived("scores_dated", lambda: self._frame(sql).sort("_row"))
             scores = self.tables.scores
             if dated.height != scores.height:  # rows without a known model or benchmark are dropped, as by the view
                 scores = scores.gather(dated["_row"])
@@ -245,10 +266,7 @@ class Store:
         printed downstream would move.
         """
         if self._model_columns is None:
-            logs = self.tables.derived.get("log10_compute")
-            if logs is None:
-                logs = self._frame("SELECT id AS model_id, log10(compute_flop) AS log10_compute FROM models")
-                self.tables.derived["log10_compute"] = logs
+            logs = self._log10_compute()
             self._model_columns = self.tables.models.select(
                 pl.col("id").alias("model_id"),
                 pl.col("name").alias("model_name"),
@@ -328,12 +346,10 @@ class Store:
 
     def frontier_models(self) -> pl.DataFrame:
         """Every frontier model with compute (the ``frontier_models`` view), fetched once per load of the tables."""
-        front = self.tables.derived.get("frontier_models")
-        if front is None:
-            # A total order: bootstrap indices must not depend on file order.
-            front = self._frame("SELECT * FROM frontier_models ORDER BY release_date, model_id")
-            self.tables.derived["frontier_models"] = front
-        return front
+        # A total order: bootstrap indices must not depend on file order.
+        return self._derived(
+            "frontier_models", lambda: self._frame("SELECT * FROM frontier_models ORDER BY release_date, model_id")
+        )
 
     def model(self, model_id: str) -> dict | None:
         df = self.tables.models.filter(pl.col("id") == model_id)
@@ -341,11 +357,12 @@ class Store:
 
     def last_data_date(self) -> dt.date:
         """The newest release or report date anywhere in the data (the data's vintage)."""
-        if "vintage" not in self.tables.derived:
-            self.tables.derived["vintage"] = self._frame(
+        return self._derived(
+            "vintage",
+            lambda: self._frame(
                 "SELECT greatest((SELECT max(release_date) FROM models), (SELECT max(date_reported) FROM scores)) AS d"
-            )["d"].item()
-        return self.tables.derived["vintage"]
+            )["d"].item(),
+        )
 
     def freshness(self, data_end: dt.date) -> dict:
         """Newest score, newest model with a compute estimate, and the frontier models of the last
