@@ -6,46 +6,16 @@ import csv
 import re
 from pathlib import Path
 
+from tracker.data.location import SHIPPED_DATA
+from tracker.data.schema import load_package
 from tracker.ingest import mappings
 
-# Column order of our tables (datasets/datapackage.json), for rows the importers build.
-SCORE_FIELDS = [
-    "model_id",
-    "benchmark_id",
-    "score",
-    "stderr",
-    "setting",
-    "effort",
-    "model_version",
-    "source_kind",
-    "source_name",
-    "source_url",
-    "date_reported",
-    "checked",
-    "notes",
-]
-MODEL_FIELDS = [
-    "id",
-    "name",
-    "family",
-    "organization",
-    "release_date",
-    "release_source_url",
-    "preview",
-    "compute_flop",
-    "compute_low",
-    "compute_high",
-    "confidence",
-    "estimation_method",
-    "compute_source",
-    "compute_source_url",
-    "parameters",
-    "open_weights",
-    "frontier",
-    "domain",
-    "notes",
-]
-ALIAS_FIELDS = ["source", "external_id", "model_id", "effort", "reason"]
+# Column order of our tables, for rows the importers build: read from the datapackage.json shipped with
+# tracker (the Table Schema is the one description of the tables), never written out here again.
+_SHIPPED = load_package(SHIPPED_DATA).resources
+SCORE_FIELDS = _SHIPPED["scores"].columns
+MODEL_FIELDS = _SHIPPED["models"].columns
+ALIAS_FIELDS = _SHIPPED["model_aliases"].columns
 
 _NOT_SLUG = re.compile(r"[^a-z0-9.]+")
 
