@@ -250,12 +250,15 @@ def test_bootstrap_reproducible_by_seed():
         one.a[0] = 0.0
 
 
-def test_bootstrap_counts_are_uniform_draws_counted():
-    counts = bootstrap_counts(7, n_boot=50, seed=9)
-    idx = np.random.default_rng(9).integers(0, 7, size=(50, 7))  # 7 row indices per resample
-    expected = np.stack([np.bincount(r, minlength=7) for r in idx])
+@pytest.mark.parametrize(("n", "n_boot"), [(7, 50), (78, 40), (70_001, 30)])
+def test_bootstrap_counts_are_uniform_draws_counted(n, n_boot):
+    # The definition, drawn the plain way (numpy's default 64-bit integers): tracker draws 32-bit
+    # integers for speed, which must give these very draws, blocks of resamples included (70,001 rows).
+    counts = bootstrap_counts(n, n_boot=n_boot, seed=9)
+    idx = np.random.default_rng(9).integers(0, n, size=(n_boot, n))  # n row indices per resample
+    expected = np.stack([np.bincount(r, minlength=n) for r in idx])
     np.testing.assert_array_equal(counts, expected)
-    assert np.all(counts.sum(axis=1) == 7)
+    assert np.all(counts.sum(axis=1) == n)
 
 
 def test_bootstrap_counts_have_multinomial_moments():

@@ -52,11 +52,15 @@ def iter_bootstrap_counts(n: int, *, n_boot: int = DEFAULT_N_BOOT, seed: int = D
         raise FitError(f"cannot resample {n!r} rows; need a positive number of rows")
     rng = np.random.default_rng(seed)
     block = max(1, BLOCK_CELLS // n)
+    # Drawn as 32-bit integers when n allows: numpy draws a bound below 2**32 from the same 32-bit
+    # stream for either width, so the draws are the same (a test holds it), a third faster to make.
+    draw_type = np.int32 if n <= np.iinfo(np.int32).max else np.int64
     for start in range(0, n_boot, block):
         rows = min(block, n_boot - start)
-        idx = rng.integers(0, n, size=(rows, n))
-        # Offset each resample's indices into its own range of n bins (in place), count once.
-        idx += (np.arange(rows) * n)[:, None]
+        idx = rng.integers(0, n, size=(rows, n), dtype=draw_type)
+        # Offset each resample's indices into its own range of n bins (into 64-bit, as bincount takes
+        # them), count once.
+        idx = np.add(idx, (np.arange(rows, dtype=np.int64) * n)[:, None])
         yield np.bincount(idx.ravel(), minlength=rows * n).reshape(rows, n)
 
 
