@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from tracker.errors import FitError
 from tracker.fit import batched
-from tracker.fit.checks import degenerate_rows, degenerate_rows_full
-from tracker.fit.glm import mean_var
+from tracker.fit.checks import degenerate_rows, degenerate_rows_full, prepare
+from tracker.fit.glm import DEFAULT_MAX_ITER, DEFAULT_TOL, mean_var, newton2
 from tracker.fit.resample import bootstrap_counts, quantiles_with_inf
 from tracker.fit.sigmoid import (
     SigmoidBootstrap,
@@ -321,20 +321,45 @@ def test_degenerate_rows_shortcuts_flag_exactly_what_the_full_check_flags(n, kin
 
 
 @pytest.mark.parametrize("scale", [0.1, 3.0, 300.0])
-def test_fast_newton_terms_equal_mean_var_bit_for_bit(scale):
-    # The shared-x solver skips the clip of eta when the coefficients bound it, and forms -eta
-    # directly: neither may change a bit of what tracker.fit.glm.mean_var gives.
+def test_fast_newton_terms_equal_mean_var(scale):
+    # The shared-x solver forms -eta as one matrix product and skips the clip of eta when the
+    # coefficients bound it: its terms are mean_var's to rounding, and the skipped clip changes nothing.
     rng = np.random.default_rng(5)
     xs, z = rng.normal(0.0, 1.0, 40), rng.uniform(0.0, 1.0, 40)
     w = rng.integers(0, 4, (50, 40)) * 250.0
     beta = rng.normal(0.0, scale, (50, 2))
-    k = batched._SharedX.of(xs, z, np.array([0.1, 1.0]), 50)
-    p, e = np.empty((2, 50, 40))
+    k = batched._SharedX.of(xs, z, np.array([0.1, 1.0]))
+    p, e, p_clip, e_clip = np.empty((4, 50, 40))
     with np.errstate(all="ignore"):
-        batched._newton_terms(p, e, beta, xs, k.z_rows, w, k.needs_clip(beta))
+        batched._newton_terms(p, e, -beta, k.rows, w, k.needs_clip(-beta))
+        batched._newton_terms(p_clip, e_clip, -beta, k.rows, w, True)
         p_ref, v_ref = mean_var(beta[:, :1] + beta[:, 1:] * xs)
-        assert np.array_equal((z - p_ref) * w, p)
-        assert np.array_equal(v_ref * w, e)
+    assert np.array_equal(p, p_clip) and np.array_equal(e, e_clip)
+    np.testing.assert_allclose(p, w * p_ref, rtol=1e-12, atol=0.0)
+    np.testing.assert_allclose(e, w * v_ref, rtol=1e-12, atol=0.0)
+
+
+@pytest.mark.parametrize("data", [scattered(), synthetic(n=60, seed=4)])
+def test_fast_start_is_good_to_the_third_order(data):
+    # _start corrects the exact Newton step from the full-data estimate by the second-order term of the
+    # gradient's expansion: it must land far closer to each resample's solution than that step alone.
+    x, y = data
+    d = prepare(x, y, FLOOR, 1.0, 100.0)
+    xs = (d.x - d.center) / d.spread
+    beta0, _ = newton2(xs, d.z, d.w, None, DEFAULT_MAX_ITER, DEFAULT_TOL)
+    w = bootstrap_counts(xs.size, n_boot=400, seed=2) * d.w
+    solved, converged = batched.batched_newton2_shared(xs, d.z, w, beta0)
+    k = batched._SharedX.of(xs, d.z, beta0)
+    start, ok, _ = batched._start(k, w)
+    s = w @ k.start  # the plain Newton step from beta0, from the same sums
+    d0, d1, _ = batched._steps(s[:, 0] - s[:, 2], s[:, 1] - s[:, 3], s[:, 4], s[:, 5], s[:, 6])
+    plain = beta0 + np.column_stack([d0, d1])
+    keep = converged & ok
+    err_start = np.abs(start - solved)[keep].max(axis=1)
+    err_plain = np.abs(plain - solved)[keep].max(axis=1)
+    assert keep.sum() > 350
+    assert np.median(err_start) < np.median(err_plain) / 10
+    assert np.quantile(err_start, 0.9) < np.quantile(err_plain, 0.9) / 5
 
 
 def test_bootstrap_spread_matches_standard_errors_roughly():

@@ -7,11 +7,11 @@ resamples that do not settle (and degenerate ones) go back to the scalar
 solvers of ``tracker.fit.glm``, and those that still fail are NaN and counted.
 
 * ``batched_newton2_shared``: the sigmoids' two-column path when every resample
-  shares x (the bootstrap's counts form): one exact step from the full-data
-  estimate, ``FAST_F32_ITER`` single-precision iterations, then double
-  precision; each stage over all resamples at once, its (B, n) work block by
-  block (``FAST_BLOCK``), in place, with as few passes over memory as the
-  arithmetic allows;
+  shares x (the bootstrap's counts form): a start read from one matrix
+  product (``_start``), ``FAST_F32_ITER`` single-precision iteration, then
+  double precision until the step is at most ``FAST_STEP_TOL``; each stage
+  over all resamples at once, its (B, n) work block by block (``FAST_BLOCK``),
+  in place;
 * ``batched_newton2``: the same without a shared x (compute redrawn per resample);
 * ``bootstrap_logit``: the general path (any number of covariates, the
   ``compute+date`` method).
@@ -22,12 +22,16 @@ on a loaded two-core machine it fights with everything else. ``small_blas``
 keeps BLAS on one thread while a batched solve runs (measured: the same results,
 bit for bit; 5x the resamples cost 5x the time instead of growing faster).
 
-Every printed figure of tracker follows from these solves to the last digit
-(the JSON outputs print floats in full), so the shared-x path is kept bit for
-bit what it has been: the same floating-point operations in the same order,
-the same shapes and row grouping of every BLAS product (OpenBLAS sums a row at
-the edge of its tiles, or a single row, in another order). Its speed comes from
-doing that arithmetic with less around it, not from other arithmetic.
+Where the shared-x path's time goes: the double-precision iteration is mostly
+``exp`` over every (resample, row) pair, which numpy runs without SIMD on a
+machine without AVX-512 (5-10 ns a value, against 2 ns in single precision), so
+the path is built to need one such iteration: a start good to the third order
+(one matrix product), one cheap single-precision iteration, and a stop
+(``FAST_STEP_TOL``) the start and that iteration reach. Every iteration forms
+eta for a block of resamples as one BLAS product and does the rest in place.
+Results agree with the scalar solver and with statsmodels to about 1e-11 on
+the shipped data (``benchmarks/bootstrap_speed.py`` checks every resample
+against statsmodels; the bar is 1e-6).
 """
 
 from __future__ import annotations
@@ -50,16 +54,17 @@ BATCH_MAX_ITER = 25
 #: (relative, standardised scale); the error left is of order step**2 ~ 1e-14,
 #: far inside the 1e-6 agreement the tests demand with the scalar solver.
 BATCH_STEP_TOL = 1e-7
-#: The fast shared-x path stops a resample once its double-precision step is at most this:
-#: the error left is of order step**2 ~ 1e-10 (measured against the scalar solver: below 1e-9).
-FAST_STEP_TOL = 1e-5
+#: The fast shared-x path stops a resample once its double-precision step is at most this: the error
+#: left is of order step**2 ~ 1e-12. The start and one single-precision iteration bring every resample
+#: of the shipped benchmarks this close but a handful (measured: 1 of 2,000 on MMLU takes a second
+#: double-precision iteration; with 1e-5 none would, and the agreement with statsmodels was 4e-10).
+FAST_STEP_TOL = 1e-6
 #: Single-precision Newton iterations of the fast path before it switches to double precision.
-FAST_F32_ITER = 2
-#: Resamples whose (FAST_BLOCK, n) work the fast path does together: the arrays stay in the CPU cache,
-#: and each block is one BLAS product. Chosen by measurement (benchmarks/bootstrap_speed.py
-#: --sweep-block, BLAS on one thread, MMLU n = 78): 384 to 4096 are within the machine's noise of each
-#: other, 128-256 are slower. 384 stays: another size changes how BLAS groups the rows of the products,
-#: which moves some resamples in their last bit (1e-14), and with them the printed figures.
+#: One suffices after ``_start`` (without its second-order term it took two: measured 1.25x slower).
+FAST_F32_ITER = 1
+#: Resamples whose (FAST_BLOCK, n) work the fast path does together: the arrays stay in the CPU cache.
+#: Chosen by measurement (benchmarks/bootstrap_speed.py --sweep-block, BLAS on one thread, MMLU n = 78):
+#: 384 to 4096 are within the machine's noise of each other, 128-256 are slower.
 FAST_BLOCK = 384
 #: The clip of eta to +-ETA_CLIP is skipped when the coefficients bound |eta| below this
 #: (``_SharedX.needs_clip``); half the clip leaves room for rounding, even in single precision.
@@ -93,44 +98,45 @@ def _steps(g0, g1, h00, h01, h11):
 class _SharedX:
     """What every stage of ``batched_newton2_shared`` needs from x, z and the start: computed once per call.
 
-    ``first_g`` and ``first_h`` are the columns of the exact first Newton step:
-    at the common start every resample has the same eta, so the step's
-    gradient and information are the counts times these columns. ``z_rows``
-    repeats z over a block's rows: a subtraction from a whole array is faster
-    than one broadcast over short rows.
+    ``rows`` is (2, n): ones and x, so that (-beta) @ rows is -eta for a block
+    of resamples in one BLAS product (three times faster than a broadcast).
+    ``grad`` (1, x) and ``info`` (1, x, x^2) are the columns the gradient's and
+    the information's sums run over; ``start`` the columns of ``_start``.
     """
 
-    xs: np.ndarray
-    powers: np.ndarray  # (n, 3): 1, x, x^2; the information's columns
-    z_rows: np.ndarray  # (rows of a block, n)
-    xs32: np.ndarray
-    powers32: np.ndarray
-    z32_rows: np.ndarray
     x_max: float  # max |x|: bounds |eta| from the coefficients alone
     beta0: np.ndarray
-    first_g: np.ndarray  # (n, 2): (z - p0) [1, x]
-    first_h: np.ndarray  # (n, 3): p0 (1 - p0) [1, x, x^2]
+    rows: np.ndarray
+    grad: np.ndarray
+    info: np.ndarray
+    rows32: np.ndarray
+    grad32: np.ndarray
+    info32: np.ndarray
+    start: np.ndarray  # (n, 11): z [1, x], then at beta0: p [1, x], p(1-p) [1, x, x^2], p''/2 [1, x, x^2, x^3]
 
     @classmethod
-    def of(cls, xs: np.ndarray, z: np.ndarray, beta0: np.ndarray, rows: int) -> _SharedX:
-        powers = np.column_stack([np.ones_like(xs), xs, xs * xs])
+    def of(cls, xs: np.ndarray, z: np.ndarray, beta0: np.ndarray) -> _SharedX:
+        ones, x2 = np.ones_like(xs), xs * xs
+        info = np.column_stack([ones, xs, x2])
         p0, v0 = mean_var(beta0[0] + beta0[1] * xs)
-        z_rows = np.tile(z, (rows, 1))
+        q0 = 0.5 * v0 * (1.0 - 2.0 * p0)  # half the sigmoid's second derivative at eta0
+        start = np.column_stack([z, z * xs, p0, p0 * xs, v0, v0 * xs, v0 * x2, q0, q0 * xs, q0 * x2, q0 * x2 * xs])
+        rows = np.vstack([ones, xs])
+        grad = np.ascontiguousarray(info[:, :2])
         return cls(
-            xs=xs,
-            powers=powers,
-            z_rows=z_rows,
-            xs32=xs.astype(np.float32),
-            powers32=powers.astype(np.float32),
-            z32_rows=z_rows.astype(np.float32),
             x_max=float(np.max(np.abs(xs))),
             beta0=beta0,
-            first_g=(z - p0)[:, None] * powers[:, :2],
-            first_h=v0[:, None] * powers,
+            rows=rows,
+            grad=grad,
+            info=info,
+            rows32=rows.astype(np.float32),
+            grad32=grad.astype(np.float32),
+            info32=info.astype(np.float32),
+            start=start,
         )
 
     def needs_clip(self, beta: np.ndarray) -> bool:
-        """Whether clipping eta to +-ETA_CLIP could change a value for these coefficients (m, 2).
+        """Whether clipping eta to +-ETA_CLIP could change a value for these coefficients (m, 2), either sign.
 
         max |b| (1 + max |x|) bounds |b0 + b1 x| for every resample; with room
         for rounding (``CLIP_FREE``) the clip is then the identity and is
@@ -141,39 +147,25 @@ class _SharedX:
         return not float(np.abs(beta).max()) * (1.0 + self.x_max) < CLIP_FREE
 
 
-def _products(p: np.ndarray, v: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(g, h): the gradient's sums ``p @ cols[:, :2]`` and the information's ``v @ cols``.
-
-    Two products of exactly these shapes, never one product of the stacked
-    rows: BLAS sums an entry in another order when its row falls at the edge
-    of the kernel's tiles (a block's last rows, or a single row), so stacking
-    would move some resamples in their last bit.
-    """
-    return p @ cols[:, :2], v @ cols
-
-
 def _newton_terms(
-    p: np.ndarray, e: np.ndarray, beta: np.ndarray, xs: np.ndarray, z_rows: np.ndarray, w: np.ndarray, clip: bool
+    p: np.ndarray, e: np.ndarray, neg_beta: np.ndarray, rows: np.ndarray, w: np.ndarray, clip: bool
 ) -> None:
-    """For the coefficients ``beta`` (m, 2): w (z - p) into ``p`` and w p (1 - p) into ``e``, both (m, n).
+    """For the coefficients -beta (m, 2): w p into ``p`` and w p (1 - p) into ``e``, both (m, n); either precision.
 
-    The operations (and their order) of ``tracker.fit.glm.mean_var``, in place,
-    in either precision: e = exp(-eta), p = 1 / (1 + e), p (1 - p) = e p p.
-    -eta is written as (-b1) x - b0, which rounds to exactly the negation of
-    b0 + b1 x (rounding to nearest is symmetric): no separate negation pass.
+    The operations of ``tracker.fit.glm.mean_var`` (e = exp(-eta), p = 1 / (1 + e),
+    p (1 - p) = e p p, accurate in both tails), in place, with -eta formed as
+    one matrix product. The gradient is then the sums of w z x (from ``_start``)
+    less the sums of w p x: z never enters the (m, n) work.
     """
-    np.multiply(-beta[:, 1:], xs, out=e)
-    e -= beta[:, :1]
+    np.matmul(neg_beta, rows, out=e)
     if clip:
         np.clip(e, -ETA_CLIP, ETA_CLIP, out=e)
     np.exp(e, out=e)
     np.add(e, 1.0, out=p)
     np.reciprocal(p, out=p)
     e *= p
-    e *= p
-    np.subtract(z_rows[: p.shape[0]], p, out=p)
     p *= w
-    e *= w
+    e *= p
 
 
 def _blocks(m: int) -> list[slice]:
@@ -181,56 +173,73 @@ def _blocks(m: int) -> list[slice]:
     return [slice(s0, min(m, s0 + FAST_BLOCK)) for s0 in range(0, m, FAST_BLOCK)]
 
 
-def _first_step(k: _SharedX, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """One exact Newton step from beta0 for every resample: (beta (m, 2), usable (m,)).
+def _start(k: _SharedX, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every resample's start from beta0: (beta (m, 2), usable (m,), the sums of w z [1, x] (m, 2)).
 
-    At beta0 every resample has the same eta, so the step needs only the
-    counts times ``first_g`` and ``first_h``, block by block (see ``_products``).
+    At beta0 every resample has the same eta, so whatever the expansion of the
+    gradient around beta0 needs is the counts times fixed columns: one matrix
+    product ``w @ start``. With g and H the gradient and information at beta0
+    and Q the sums of w p''/2 (1, x, x^2, x^3), a step d changes eta by
+    u = d0 + d1 x and the gradient to g - H d - Q[d, d] + O(d^3). The exact
+    Newton step d = H^-1 g zeroes the first two terms; a second Newton step
+    from there, with the gradient -Q[d, d] and the information H + 2 Q[d] read
+    from the same expansion, leaves an error of the third order in d. On the
+    shipped MMLU data that takes every resample to within 3e-3 (median 5e-5)
+    of its solution, for the price of a few vector operations.
     """
     m = w.shape[0]
-    g, h = np.empty((m, 2)), np.empty((m, 3))
-    for b in _blocks(m):
-        g[b], h[b] = w[b] @ k.first_g, w[b] @ k.first_h
-    d0, d1, ok = _steps(g[:, 0], g[:, 1], h[:, 0], h[:, 1], h[:, 2])
+    s = w @ k.start
+    wz = s[:, :2]
+    h00, h01, h11 = s[:, 4], s[:, 5], s[:, 6]
+    q0, q1, q2, q3 = s[:, 7], s[:, 8], s[:, 9], s[:, 10]
+    d0, d1, ok = _steps(wz[:, 0] - s[:, 2], wz[:, 1] - s[:, 3], h00, h01, h11)
+    aa, ab, bb = d0 * d0, 2.0 * d0 * d1, d1 * d1
+    e0, e1, second = _steps(
+        -(aa * q0 + ab * q1 + bb * q2),
+        -(aa * q1 + ab * q2 + bb * q3),
+        h00 + 2.0 * (d0 * q0 + d1 * q1),
+        h01 + 2.0 * (d0 * q1 + d1 * q2),
+        h11 + 2.0 * (d0 * q2 + d1 * q3),
+    )
+    second &= ok
     beta = np.empty((m, 2))
-    beta[:, 0] = k.beta0[0] + d0
-    beta[:, 1] = k.beta0[1] + d1
-    return beta, ok
+    beta[:, 0] = k.beta0[0] + d0 + np.where(second, e0, 0.0)
+    beta[:, 1] = k.beta0[1] + d1 + np.where(second, e1, 0.0)
+    return beta, ok, np.ascontiguousarray(wz)
 
 
-def _single_steps(k: _SharedX, w32: np.ndarray, beta: np.ndarray, bad: np.ndarray) -> None:
+def _single_steps(k: _SharedX, w32: np.ndarray, beta: np.ndarray, bad: np.ndarray, wz: np.ndarray) -> None:
     """``FAST_F32_ITER`` Newton iterations in single precision, in place on ``beta``; ``bad`` gathers failures.
 
     Cheap (exp in single precision costs a fifth of double) and enough to
-    bring every resample close; the double-precision iteration after them
-    corrects their rounding.
+    bring every resample close; the double-precision iteration after it
+    corrects its rounding.
     """
     m, n = w32.shape
     g, h = np.empty((m, 2), dtype=np.float32), np.empty((m, 3), dtype=np.float32)
     p, e = np.empty((2, min(m, FAST_BLOCK), n), dtype=np.float32)
     for _ in range(FAST_F32_ITER):
-        b32 = beta.astype(np.float32)
-        clip = k.needs_clip(b32)
+        neg32 = (-beta).astype(np.float32)
+        clip = k.needs_clip(neg32)
         for b in _blocks(m):
             pb, eb = p[: b.stop - b.start], e[: b.stop - b.start]
-            _newton_terms(pb, eb, b32[b], k.xs32, k.z32_rows, w32[b], clip)
-            g[b], h[b] = _products(pb, eb, k.powers32)
-        g64, h64 = g.astype(float), h.astype(float)
+            _newton_terms(pb, eb, neg32[b], k.rows32, w32[b], clip)
+            g[b], h[b] = pb @ k.grad32, eb @ k.info32
+        g64, h64 = wz - g, h.astype(float)
         d0, d1, ok = _steps(g64[:, 0], g64[:, 1], h64[:, 0], h64[:, 1], h64[:, 2])
         bad |= ~ok
         beta[:, 0] += np.where(ok, d0, 0.0)
         beta[:, 1] += np.where(ok, d1, 0.0)
 
 
-def _double_steps(k: _SharedX, w: np.ndarray, beta: np.ndarray, bad: np.ndarray) -> np.ndarray:
+def _double_steps(k: _SharedX, w: np.ndarray, beta: np.ndarray, bad: np.ndarray, wz: np.ndarray) -> np.ndarray:
     """Double-precision Newton until each resample's step is at most ``FAST_STEP_TOL``; returns converged (m,).
 
     Usually one iteration settles every resample. A resample that has settled
-    (or failed) drops out: later iterations cost only the rest, each block's
-    remaining resamples multiplied together as one matrix (see ``_products``).
+    (or failed) drops out: later iterations cost only the rest, taken
+    together in blocks of ``FAST_BLOCK``.
     """
     m, n = w.shape
-    blocks = _blocks(m)
     converged = np.zeros(m, dtype=bool)
     active = np.flatnonzero(~bad)
     p, e = np.empty((2, min(m, FAST_BLOCK), n))
@@ -239,23 +248,20 @@ def _double_steps(k: _SharedX, w: np.ndarray, beta: np.ndarray, bad: np.ndarray)
         if a == 0:
             break
         everyone = a == m
-        ba = beta if everyone else beta[active]
-        clip = k.needs_clip(ba)
+        neg = -beta if everyone else -beta[active]
+        wa = w if everyone else w[active]
+        clip = k.needs_clip(neg)
         g, h = np.empty((a, 2)), np.empty((a, 3))
-        cuts = np.searchsorted(active, [b.start for b in blocks] + [m])
-        for j, b in enumerate(blocks):
-            lo, hi = int(cuts[j]), int(cuts[j + 1])
-            if hi == lo:
-                continue
-            wb = w[b] if hi - lo == b.stop - b.start else w[active[lo:hi]]
-            pb, eb = p[: hi - lo], e[: hi - lo]
-            _newton_terms(pb, eb, ba[lo:hi], k.xs, k.z_rows, wb, clip)
-            g[lo:hi], h[lo:hi] = _products(pb, eb, k.powers)
+        for b in _blocks(a):
+            pb, eb = p[: b.stop - b.start], e[: b.stop - b.start]
+            _newton_terms(pb, eb, neg[b], k.rows, wa[b], clip)
+            g[b], h[b] = pb @ k.grad, eb @ k.info
+        g = (wz if everyone else wz[active]) - g
         d0, d1, ok = _steps(g[:, 0], g[:, 1], h[:, 0], h[:, 1], h[:, 2])
+        ba = beta[active]
         ba[:, 0] += d0
         ba[:, 1] += d1
-        if not everyone:
-            beta[active] = ba
+        beta[active] = ba
         ok &= np.abs(ba[:, 1]) <= MAX_STD_SLOPE
         size = np.maximum(np.abs(ba[:, 0]), np.abs(ba[:, 1]))  # not .max(axis=1): 20 times slower
         small = np.maximum(np.abs(d0), np.abs(d1)) <= FAST_STEP_TOL * (1.0 + size)
@@ -269,24 +275,20 @@ def batched_newton2_shared(
 ) -> tuple[np.ndarray, np.ndarray]:
     """``batched_newton2`` when every resample has the same x (the bootstrap's counts form): faster.
 
-    One Newton step from the full-data estimate costs only matrix products
-    (all resamples share its eta), then ``FAST_F32_ITER`` single-precision
-    iterations, then double precision until the step is at most
-    ``FAST_STEP_TOL``. Resamples flagged as not converged go to the scalar
-    solver, as with ``batched_newton2``.
-
-    Each stage runs over all resamples at once: the (m, n) work block by block
-    (``FAST_BLOCK`` resamples stay in the CPU cache), the per-resample
-    arithmetic on whole vectors. The blocks also fix how BLAS groups the rows
-    of each matrix product, on which the last bit of a result depends.
+    A start good to the third order from one matrix product (``_start``), then
+    ``FAST_F32_ITER`` single-precision iteration, then double precision until
+    the step is at most ``FAST_STEP_TOL``. Resamples flagged as not converged
+    go to the scalar solver, as with ``batched_newton2``. Each stage runs over
+    all resamples at once: the (m, n) work block by block (``FAST_BLOCK``
+    resamples stay in the CPU cache), the per-resample arithmetic on whole
+    vectors.
     """
-    m = w.shape[0]
     with np.errstate(all="ignore"), small_blas():
-        k = _SharedX.of(xs, z, np.asarray(beta0, dtype=float), min(m, FAST_BLOCK))
-        beta, ok = _first_step(k, w)
+        k = _SharedX.of(xs, z, np.asarray(beta0, dtype=float))
+        beta, ok, wz = _start(k, w)
         bad = ~ok
-        _single_steps(k, w.astype(np.float32), beta, bad)
-        converged = _double_steps(k, w, beta, bad)
+        _single_steps(k, w.astype(np.float32), beta, bad, wz)
+        converged = _double_steps(k, w, beta, bad, wz)
     return beta, converged
 
 
