@@ -112,9 +112,10 @@ def startup_cold(repeats: int) -> dict:
 def bootstrap(runs: int) -> dict:
     """``benchmarks/bootstrap_speed.py`` in ``runs`` separate processes; the run with the median speed ratio.
 
-    One run times a 7 ms computation against a 0.8 s loop; on a shared machine its ratio moved
-    by a fifth from one process to the next (80-115x on 2026-11-30), so the figure is the middle
-    of several, with the range of all of them beside it.
+    One run times a computation of a few milliseconds against a loop of most of a second; on a
+    shared machine its ratio moved by a fifth from one process to the next (80-115x, then 101-123x
+    after the solver's rewrite, on 2026-11-30), so the figure is the middle of several, with the
+    range of all of them beside it.
     """
     outs = []
     for _ in range(runs):
