@@ -17,6 +17,7 @@ import subprocess
 import sys
 import sysconfig
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,10 @@ def test_wheel_in_a_fresh_environment(tmp_path: Path) -> None:
     )
     assert r.returncode == 0, r.stderr[-2000:]
     (wheel,) = wheels.glob("tracker-*.whl")
+    info = "-".join(wheel.name.split("-")[:2]) + ".dist-info"
+    with zipfile.ZipFile(wheel) as zf:  # the licence travels with the code and the data it covers
+        assert "License-Expression: MIT AND CC-BY-4.0" in zf.read(f"{info}/METADATA").decode()
+        assert "CC BY 4.0" in zf.read(f"{info}/licenses/LICENSE").decode()
     env_dir = tmp_path / "env"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     py = env_dir / "bin" / "python"
