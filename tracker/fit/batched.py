@@ -353,6 +353,7 @@ def bootstrap_logit(
     """Bootstrap over rows: (betas (n_boot, p) on the raw scale, NaN rows failed; n_failed)."""
     Xs, z, w, center, spread = _prepare(X, z, w)
     n, p_ = Xs.shape
+    cross = (Xs[:, :, None] * Xs[:, None, :]).reshape(n, p_ * p_)  # x_i x_j for every pair of columns
     beta0, _ = _newton(Xs, z, w, None)
     out = np.full((n_boot, p_), np.nan)
     start = 0
@@ -369,10 +370,9 @@ def bootstrap_logit(
                 b = beta[active]
                 p, v = mean_var(b @ Xs.T)  # (a, n)
                 g = (W[active] * (z - p)) @ Xs  # (a, p)
-                # Kept as an einsum on purpose: a matrix product with the design's column products is
-                # faster (0.2 ms against 2.6 ms for 2,000 resamples of 78 rows) but sums in another order,
-                # which moves the backtest's printed compute+date figures in their last digits (5e-12).
-                h = np.einsum("an,ni,nj->aij", W[active] * v, Xs, Xs)
+                # The information as one matrix product with the design's column products (n, p * p):
+                # 0.2 ms against an einsum's 2.6 ms for 2,000 resamples of 78 rows.
+                h = ((W[active] * v) @ cross).reshape(-1, p_, p_)
                 try:
                     step = np.linalg.solve(h, g[..., None])[..., 0]
                 except np.linalg.LinAlgError:
