@@ -60,11 +60,12 @@ BATCH_STEP_TOL = 1e-7
 #: double-precision iteration; with 1e-5 none would, and the agreement with statsmodels was 4e-10).
 FAST_STEP_TOL = 1e-6
 #: Single-precision Newton iterations of the fast path before it switches to double precision.
-#: One suffices after ``_start`` (without its second-order term it took two: measured 1.25x slower).
+#: One suffices after ``_start`` (from the plain Newton step it took two, and the path was 1.13x slower).
 FAST_F32_ITER = 1
 #: Resamples whose (FAST_BLOCK, n) work the fast path does together: the arrays stay in the CPU cache.
-#: Chosen by measurement (benchmarks/bootstrap_speed.py --sweep-block, BLAS on one thread, MMLU n = 78):
-#: 384 to 4096 are within the machine's noise of each other, 128-256 are slower.
+#: Chosen by measurement (BLAS on one thread, MMLU n = 78): 384 to 4096 were within the machine's noise
+#: of each other and 128-256 slower; after the rewrite of 2026-11-30, timed interleaved, 128 to 2048 are
+#: all within 6% of 384 (benchmarks/bootstrap_speed.py --sweep-block times them one after another).
 FAST_BLOCK = 384
 #: The clip of eta to +-ETA_CLIP is skipped when the coefficients bound |eta| below this
 #: (``_SharedX.needs_clip``); half the clip leaves room for rounding, even in single precision.
