@@ -14,8 +14,8 @@ compute`` selects them. Prints:
     (each resample refitted by statsmodels with the resample's counts as
     weights), and on the full data;
   * the time of 10,000 resamples over the time of 2,000 (5x the work);
-  * with ``--sweep-block``, the batched solver's time per block size (how
-    ``tracker.fit.batched.FAST_BLOCK`` was chosen).
+  * with ``--sweep-block``, the batched solver's time per block size, the sizes
+    timed in turn (how ``tracker.fit.batched.FAST_BLOCK`` was chosen).
 
 Times are medians of interleaved repeats (CPU seconds beside wall seconds), so
 a drift of the machine's speed hits both sides alike; only ratios are meant to
@@ -162,15 +162,21 @@ def main() -> None:
         "fast_block": batched.FAST_BLOCK,
     }
     if "--sweep-block" in sys.argv[1:]:
-        sweep = {}
+        # Round robin over the block sizes (one run of each in turn), so a drift of the machine's speed
+        # hits every size alike; timed one size after another, the sizes' order showed in the result.
+        runs2: dict[int, list[float]] = {blk: [] for blk in BLOCKS}
+        runs10: dict[int, list[float]] = {blk: [] for blk in BLOCKS}
+        for i in range(REPEATS_BATCHED):
+            for blk in BLOCKS:
+                batched.FAST_BLOCK = blk
+                runs2[blk].append(timed(batch)[0])
+                if i < REPEATS_SCALING:
+                    runs10[blk].append(timed(lambda: batch(5 * N_BOOT))[0])
+        batched.FAST_BLOCK = out["fast_block"]
+        sweep = {blk: {"2000_s": med(runs2[blk]), "10000_s": med(runs10[blk])} for blk in BLOCKS}
         for blk in BLOCKS:
-            batched.FAST_BLOCK = blk
-            sweep[blk] = {
-                "2000_s": med(timed(batch)[0] for _ in range(REPEATS_BATCHED)),
-                "10000_s": med(timed(lambda: batch(5 * N_BOOT))[0] for _ in range(REPEATS_SCALING)),
-            }
             t2, t10 = sweep[blk]["2000_s"] * 1000, sweep[blk]["10000_s"] * 1000
-            print(f"FAST_BLOCK {blk:5d}: 2000 resamples {t2:.2f} ms, 10000 {t10:.2f} ms")
+            print(f"FAST_BLOCK {blk:5d}: 2000 resamples {t2:.2f} ms, 10000 {t10:.2f} ms (medians, interleaved)")
         out["block_sweep"] = sweep
 
     print(

@@ -65,7 +65,7 @@ FAST_F32_ITER = 1
 #: Resamples whose (FAST_BLOCK, n) work the fast path does together: the arrays stay in the CPU cache.
 #: Chosen by measurement (BLAS on one thread, MMLU n = 78): 384 to 4096 were within the machine's noise
 #: of each other and 128-256 slower; after the rewrite of 2026-11-30, timed interleaved, 128 to 2048 are
-#: all within 6% of 384 (benchmarks/bootstrap_speed.py --sweep-block times them one after another).
+#: all within 6% of 384 (benchmarks/bootstrap_speed.py --sweep-block).
 FAST_BLOCK = 384
 #: The clip of eta to +-ETA_CLIP is skipped when the coefficients bound |eta| below this
 #: (``_SharedX.needs_clip``); half the clip leaves room for rounding, even in single precision.
