@@ -125,8 +125,13 @@ def test_crossing_is_never_dated_before_the_benchmark_existed(tiny: Path) -> Non
     # m20 (released 2018-06-01) scores 0.26; the toy benchmark was published 2019-01-01.
     r = first_reached(rows, 0.26)
     assert r.model_id == "m20" and r.date == dt.date(2019, 1, 1)
+    # the report keeps the model's own release apart from the crossing's date (it once printed
+    # "released 2019-01-01" for a model of 2018)
+    assert r.released == dt.date(2018, 6, 1)
+    assert r.when() == "released 2018-06-01, counted from 2019-01-01 (the benchmark's publication)"
     r = first_reached(rows, 0.47)  # m23, released 2021-06-01: after publication, its own date
-    assert r.model_id == "m23" and r.date == dt.date(2021, 6, 1)
+    assert r.model_id == "m23" and r.date == r.released == dt.date(2021, 6, 1)
+    assert r.when() == "released 2021-06-01"
 
 
 def test_frontier_view_counts_each_model_line_once(tiny: Path) -> None:

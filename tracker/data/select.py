@@ -169,7 +169,11 @@ def count_scored_models(rows: pl.DataFrame, *, as_of: dt.date, source: str, incl
 
 @dataclass(frozen=True)
 class Reached:
-    """The first model whose selected score met the target."""
+    """The first model whose selected score met the target.
+
+    ``date`` is the crossing's date: the model's release (``released``), or the
+    benchmark's publication when the model is older than the benchmark.
+    """
 
     model_id: str
     model_name: str
@@ -180,6 +184,13 @@ class Reached:
     source_kind: str
     source_name: str
     source_url: str
+    released: dt.date
+
+    def when(self) -> str:
+        """The release date, and the crossing's date when the benchmark's publication set it."""
+        if self.date == self.released:
+            return f"released {self.released}"
+        return f"released {self.released}, counted from {self.date} (the benchmark's publication)"
 
 
 def first_reached(rows: pl.DataFrame, target: float) -> Reached | None:
@@ -209,6 +220,7 @@ def first_reached(rows: pl.DataFrame, target: float) -> Reached | None:
         source_kind=r["source_kind"],
         source_name=r["source_name"],
         source_url=r["source_url"],
+        released=r["release_date"],
     )
 
 

@@ -63,7 +63,7 @@ def bottom_line(fc: Forecast) -> list[str]:
     if fc.reached:
         r = fc.reached
         out = _wrap(
-            f"Reached: first by {r.model_name} ({r.organization or 'unknown org'}), released {r.date}, "
+            f"Reached: first by {r.model_name} ({r.organization or 'unknown org'}), {r.when()}, "
             f"score {r.score:.3f} [{r.setting}, {r.source_kind}: {r.source_name}]"
         )
         out.append(f"  source: {r.source_url}")
@@ -142,12 +142,12 @@ def best_lines(fc: Forecast) -> list[str]:
     f = bs.fitted
     out = _wrap(
         f"Best so far (fitted settings): {f.score:.3f} by {f.model_name} ({f.organization or 'unknown org'}), "
-        f"released {f.date} [{f.setting}, {f.source_kind}: {f.source_name}]"
+        f"{f.when()} [{f.setting}, {f.source_kind}: {f.source_name}]"
     )
     a = bs.any_setting
     if a is not None and (a.model_id, a.score, a.setting) != (f.model_id, f.score, f.setting) and a.score > f.score:
         out += _sub(
-            f"in any setting: {a.score:.3f} by {a.model_name}, released {a.date} [{a.setting}, "
+            f"in any setting: {a.score:.3f} by {a.model_name}, {a.when()} [{a.setting}, "
             f"{a.source_kind}: {a.source_name}]; settings are not interchangeable, the fit does not mix them"
         )
     return out
