@@ -7,6 +7,7 @@ comparable settings live there.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from tracker.data.tables import Tables
@@ -30,6 +31,7 @@ class Benchmark:
     default_source: str
     url: str
     aliases: tuple[str, ...]
+    published: dt.date | None = None  # no score is known, nor a crossing dated, before it
 
     @property
     def weight(self) -> float:
@@ -56,6 +58,7 @@ def benchmarks(tables: Tables) -> list[Benchmark]:
             default_source=r["default_source"],
             url=r["url"],
             aliases=_split(r["aliases"], lower=True),
+            published=r["published"],
         )
         for r in tables.benchmarks.iter_rows(named=True)
     ]

@@ -107,8 +107,14 @@ def bottom_line(fc: Forecast) -> list[str]:
             f"{_num(t.crps_ratio_linear, '{:.2f}')}x the straight line's."
         )
     else:
+        young = b.published is not None and fc.data_end is not None and (fc.data_end - b.published).days < 365
+        why = (
+            f": the backtest's as-of dates before its publication on {b.published} had none of its scores"
+            if young
+            else ""
+        )
         out += _sub(
-            f"Track record: no scored past forecasts of the {fc.method} method on {b.name} yet "
+            f"Track record: no scored past forecasts of the {fc.method} method on {b.name} yet{why} "
             "(benchmarks/calibration.py)."
         )
     lin = next((o for o in fc.others if o.method == "linear"), None)
