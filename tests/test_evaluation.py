@@ -333,3 +333,37 @@ def test_cli_backtest_and_methods_end_to_end(tiny: Path, shipped, capsys) -> Non
     assert d["as_of"] == ["2023-03-18"] and {s["method"] for s in d["summaries"]} >= {"compute", "date", "linear"}
     assert cli.main(["backtest", "--bench", "toy", "--data", str(tiny)]) == 2  # no threshold grid: one-line error
     assert "no threshold grid" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("reached", "stale", "hi80", "expected"),
+    [
+        (True, False, 2025.0, "resolved"),
+        (True, True, 2025.0, "resolved"),
+        (False, False, 2025.0, "overdue"),  # the interval ended before the cutoff (2025.5) without the event
+        (False, False, 2026.0, "open"),
+        (False, False, None, "open"),  # an unbounded interval never ends
+        # a stopped series: the interval that ran out while scores were still coming is a miss all the
+        # same (it was once labelled unresolvable and left out of coverage); one reaching past the stop
+        # can no longer be judged
+        (False, True, 2025.0, "overdue"),
+        (False, True, 2026.0, "unresolvable"),
+        (False, True, None, "unresolvable"),
+    ],
+)
+def test_outcome_tests_overdue_before_a_stopped_series(reached, stale, hi80, expected) -> None:
+    assert bt.outcome(reached, stale, hi80, 2025.5) == expected
+
+
+def test_a_stopped_series_keeps_its_overdue_misses() -> None:
+    # the truth of a series whose newest model is older than STALE_DAYS before the data's end
+    rows = pl.DataFrame(
+        {
+            "release_date": [dt.date(2023, 1, 1), dt.date(2024, 1, 1)],
+            "known_date": [dt.date(2023, 2, 1), dt.date(2024, 2, 1)],
+        }
+    )
+    _, cutoff, stale = bt.benchmark_truth(rows, dt.date(2025, 6, 30))
+    assert stale and cutoff == dt.date(2024, 2, 1)
+    assert bt.outcome(False, stale, dt.date(2023, 12, 1), cutoff) == "overdue"
+    assert bt.outcome(False, stale, dt.date(2024, 6, 1), cutoff) == "unresolvable"

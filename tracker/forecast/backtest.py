@@ -22,8 +22,9 @@ at the truth cutoff, never before the benchmark's publication. Scoring rules:
   (``tracker.fit.scoring.tw_crps``), in months, for every forecast;
 * a benchmark whose fitted series stopped (no model released in its last
   ``STALE_DAYS`` before the data's end: MMLU 5-shot, which labs stopped
-  reporting) cannot resolve its open targets: they are labelled
-  *unresolvable* and scored nowhere;
+  reporting) cannot resolve its open targets: those whose 80% interval
+  reaches past the stop are labelled *unresolvable* and scored nowhere; those
+  whose interval ended before it are overdue (misses, as on a live series);
 * methods are compared on common forecasts only (the keys every compared
   method produced).
 
@@ -308,15 +309,21 @@ def benchmark_truth(rows: pl.DataFrame, last: dt.date) -> tuple[pl.DataFrame, dt
 
 
 def outcome(reached: bool, stale: bool, hi80, cutoff) -> str:
-    """The state of a forecast against the truth: ``resolved`` (the event happened), ``unresolvable`` (the series
-    stopped before it did), ``overdue`` (the 80% interval ended before the truth cutoff without it: a miss), or
-    ``open``. ``hi80`` and ``cutoff`` are comparable (both dates or both decimal years); ``hi80`` None is never."""
+    """The state of a forecast against the truth: ``resolved`` (the event happened), ``overdue`` (the 80%
+    interval ended before the truth cutoff without it: a miss), ``unresolvable`` (the series stopped with the
+    interval still running), or ``open``. ``hi80`` and ``cutoff`` are comparable (both dates or both decimal
+    years); ``hi80`` None is never.
+
+    Overdue is tested before a stopped series: on a series that stopped, the cutoff is the last date a score
+    became known, so an interval that ended before it ran out while scores were still coming and the crossing
+    did not come. That is a miss; only an interval that reaches past the stop can no longer be judged.
+    """
     if reached:
         return "resolved"
-    if stale:
-        return "unresolvable"
     if hi80 is not None and hi80 < cutoff:
         return "overdue"
+    if stale:
+        return "unresolvable"
     return "open"
 
 
