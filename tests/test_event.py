@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -50,30 +51,20 @@ def test_forecast_backtest_and_ledger_name_the_same_first_model(tmp_path: Path, 
         r = bt.run(s, [b], as_of=[dt.date(2023, 12, 1)], thresholds_by={"toy": [0.93]}, n_boot=100, methods=("date",))
     assert fc.reached is not None and fc.reached.model_id == "tie-c"
     assert [p.actual_model for p in r.points] == ["tie-c"]
-    # A ledger record made before the crossing resolves to the same model.
+    # A ledger record made before the crossing resolves to the same model. The command refuses to save a
+    # forecast as of a past date (below), so the record is written as it would have been on 2023-12-01.
     led = tmp_path / "ledger"
-    assert (
-        main(
-            [
-                "forecast",
-                "--bench",
-                "toy",
-                "--target",
-                "0.93",
-                "--as-of",
-                "2023-12-01",
-                "--method",
-                "date",
-                "--boot",
-                "100",
-                "--data",
-                str(root),
-                "--save",
-                "--ledger-dir",
-                str(led),
-            ]
-        )
-        == 0
+    args = ["forecast", "--bench", "toy", "--target", "0.93", "--as-of", "2023-12-01", "--method", "date"]
+    args += ["--boot", "100", "--data", str(root), "--save", "--ledger-dir", str(led)]
+    assert main(args) == 2
+    assert "--save with --as-of 2023-12-01" in capsys.readouterr().err and not led.exists()
+    with Store(data.load(root)) as s:
+        then = forecast(s, b, 0.93, as_of=dt.date(2023, 12, 1), n_boot=100, method="date", side=False)
+    ledger.save(
+        dataclasses.replace(then, made_on=then.as_of),
+        {"bench": "toy", "target": 0.93, "method": "date", "as_of": "2023-12-01", "n_boot": 100},
+        folder=led,
+        data_dir=root,
     )
     capsys.readouterr()
     scored = ledger.score(led, data=root)
@@ -82,3 +73,20 @@ def test_forecast_backtest_and_ledger_name_the_same_first_model(tmp_path: Path, 
     # Scored from its own data vintage: the series' newest score known by the as-of date (m25, 2023-06-01),
     # more than 92 days before it, so the forecast started there.
     assert rec["forecast"]["data_end"] == "2023-06-01"
+
+
+def test_the_library_refuses_to_save_a_hindcast(tmp_path: Path) -> None:
+    # the check the command makes before any work is in the ledger itself too (notebooks call it directly)
+    import pytest
+
+    from tracker.errors import UsageError
+
+    root = _tie_data(tmp_path / "d")
+    t = data.load(root)
+    with Store(t) as s:
+        fc = forecast(s, resolve_benchmark(t, "toy"), 0.99, as_of=dt.date(2023, 12, 1), n_boot=100, method="date")
+    with pytest.raises(UsageError, match="as of 2023-12-01"):
+        ledger.save(fc, {}, folder=tmp_path / "ledger", data_dir=root)
+    with pytest.raises(UsageError, match="holds the data"):
+        ledger.save(dataclasses.replace(fc, made_on=fc.as_of), {}, folder=root, data_dir=root)
+    assert not (tmp_path / "ledger").exists()

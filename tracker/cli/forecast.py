@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 
 from tracker import api
 from tracker.cli import progress
+from tracker.errors import UsageError
 from tracker.render import report
 
 #: The chart each method draws with ``forecast --chart``.
@@ -44,6 +46,11 @@ def _forecast(a, method: str):
 def cmd_forecast(a) -> int:
     kind = CHART_OF_METHOD.get(a.method or api.DEFAULT_METHOD, "progress")
     paths = api.chart_paths([a.chart], f"{a.bench}-{kind}", a.scale, a.data) if a.chart else []  # fail before the work
+    if a.save and a.as_of is not None and str(a.as_of) < dt.date.today().isoformat():
+        raise UsageError(
+            f"--save with --as-of {a.as_of}: a ledger record is made on today's data; drop --as-of to save one "
+            "(tracker backtest scores past as-of dates fairly)"
+        )
     fc = _forecast(a, a.method)
     kind = CHART_OF_METHOD.get(fc.method, "progress")  # the method that ran (the default may have declined)
     print(json.dumps(fc.to_dict(), indent=1) if a.json else report.report(fc))

@@ -138,7 +138,12 @@ def _forecast_commands(sub) -> None:
         "date on the state of the art; compute+date: both, estimating algorithmic progress. The "
         "others and the straight line show one line each (docs/method.md)",
     )
-    p.add_argument("--save", action="store_true", help="write the forecast to the ledger (forecasts/, write-once JSON)")
+    p.add_argument(
+        "--save",
+        action="store_true",
+        help="write the forecast to the ledger (forecasts/, write-once JSON); only as of today: "
+        "a forecast with an earlier --as-of is not saved",
+    )
     p.add_argument("--ledger-dir", metavar="DIR", help="ledger folder for --save (default: forecasts/)")
 
     p = _command(

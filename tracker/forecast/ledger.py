@@ -141,6 +141,12 @@ def save(fc, inputs: dict, *, folder: str | Path | None = None, data_dir: str | 
             f"not saved: {fc.benchmark.name} >= {fc.target:g} was already reached by {r.model_name} on {r.date}; "
             "a ledger record is a forecast of what has not happened yet"
         )
+    if fc.as_of < fc.made_on:
+        raise UsageError(
+            f"not saved: this forecast is as of {fc.as_of}, a ledger record is made on today's data ({fc.made_on}); "
+            "drop --as-of to save one (a hindcast scored against events it could have seen would be a free hit: "
+            "tracker backtest scores past as-of dates fairly)"
+        )
     loc = location.ledger(folder, data_dir)
     if loc.read_only:
         raise UsageError(
@@ -148,6 +154,16 @@ def save(fc, inputs: dict, *, folder: str | Path | None = None, data_dir: str | 
             f"or {location.INIT_HINT}"
         )
     folder = loc.path
+    data_folder = location.find(data_dir).path
+    for guarded in (data_folder, location.SHIPPED_DATA):
+        try:
+            inside = folder.resolve() == guarded.resolve() or guarded.resolve() in folder.resolve().parents
+        except (OSError, RuntimeError):
+            inside = False
+        if inside:
+            raise UsageError(
+                f"cannot save in {folder}: it is inside {guarded}, which holds the data; pass a --ledger-dir elsewhere"
+            )
     stem = f"{fc.made_on.isoformat()}_{fc.benchmark.id}_{fc.target:g}_{fc.method.replace('+', '-')}"
     text = (json.dumps(sign(record(fc, inputs, data_dir)), indent=1, sort_keys=False, allow_nan=False) + "\n").encode(
         "utf-8"
