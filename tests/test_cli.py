@@ -87,6 +87,11 @@ def test_forecast_json_is_one_object_and_reproducible(tiny: Path, capsys) -> Non
         (["forecast", "--bench", "toy", "--target", "0.9", "--as-of", "2019-01-01"], "for the predictive method"),
         (["forecast", "--bench", "toy", "--target", "0.9", "--as-of", "yesterday"], "is not a date"),
         (["list", "scores", "--bench", "zzz"], "unknown benchmark"),
+        (["list", "scores", "--limit", "99999999999999999999"], "--limit 99999999999999999999 is out of range"),
+        (["forecast", "--bench", "toy", "--target", "0.9", "--ceiling", "2"], "--ceiling 2 is outside (0.25, 1]"),
+        (["forecast", "--bench", "toy", "--target", "0.9", "--ceiling", "nan"], "--ceiling nan is not a number"),
+        (["chart", "fit", "--bench", "toy", "--target", "0.9", "--width", "100000000"], "100000000 is out of range"),
+        (["chart", "fit", "--bench", "toy", "--target", "0.9", "--width", "-5"], "-5 is out of range"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(tiny: Path, capsys, argv: list[str], needle: str) -> None:
@@ -214,3 +219,12 @@ def test_a_command_parser_built_alone_is_the_same_as_in_the_whole_parser():
             return [(a.dest, a.option_strings, a.default, a.required) for a in p._actions]  # noqa: SLF001
 
         assert options(alone[command]) == options(whole[command])
+
+
+def test_a_ceiling_override_is_the_ceiling_the_report_and_json_say(tiny: Path, capsys) -> None:
+    base = ("forecast", "--bench", "toy", "--target", "0.9", "--boot", "100", "--method", "date", "--data", str(tiny))
+    code, out, _ = run(capsys, *base, "--ceiling", "0.95")
+    assert code == 0 and "floor 0.25, ceiling 0.95)" in out.splitlines()[0]
+    assert "(0.95 - 0.25) * sigmoid" in out  # the fit line names the ceiling that was used
+    code, out, _ = run(capsys, *base, "--ceiling", "0.95", "--json")
+    assert json.loads(out)["benchmark"]["ceiling"] == 0.95

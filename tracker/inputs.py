@@ -63,6 +63,18 @@ def check_seed(seed: int | None) -> int:
     return seed
 
 
+#: Plot widths accepted (pixels): a huge one took minutes and gigabytes, or aborted the process.
+MIN_WIDTH, MAX_WIDTH = 200, 4000
+
+
+def check_width(width: object) -> None:
+    """Refuse a plot width that is not whole pixels from MIN_WIDTH to MAX_WIDTH (None: the theme's)."""
+    if width is None:
+        return
+    if isinstance(width, bool) or not isinstance(width, int) or not MIN_WIDTH <= width <= MAX_WIDTH:
+        raise UsageError(f"--width {width!r} is out of range; use whole pixels from {MIN_WIDTH} to {MAX_WIDTH}")
+
+
 def guard_output(path: str | Path, data: str | Path | None, *, what: str = "output") -> Path:
     """Refuse an output path inside the data folder or the ledger: outputs never replace those files."""
     p = Path(path)

@@ -57,7 +57,7 @@ _WHERE = {
     "IMPORT_KINDS": "tracker.ingest.importers",
     "DEFAULT_SEED": "tracker.fit.resample",
     **dict.fromkeys(("DEFAULT_BOOT", "DEFAULT_METHOD", "DEFAULT_TREND_SINCE", "MAX_BOOT"), "tracker.forecast.forecast"),
-    **dict.fromkeys(("check_output", "parse_date"), "tracker.inputs"),
+    **dict.fromkeys(("check_output", "check_width", "parse_date"), "tracker.inputs"),
 }
 
 
@@ -102,6 +102,7 @@ __all__ = [
     "chart_paths",
     "check_chart_path",
     "check_output",
+    "check_width",
     "data_dir",
     "forecast",
     "import_file",

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from tracker.errors import UsageError
 from tracker.forecast.result import Forecast
-from tracker.inputs import guard_output
+from tracker.inputs import check_width, guard_output
 
 if TYPE_CHECKING:  # an annotation only: tracker forecast does not load the backtest
     from tracker.forecast.backtest import Backtest
@@ -26,6 +26,7 @@ def chart(kind: str, fc: Forecast, **options: Any):
     >>> c = tracker.chart("fan", tracker.forecast("gpqa", 0.95))  # doctest: +SKIP
     >>> tracker.save_chart(c, "gpqa-fan.png", scale=2)           # doctest: +SKIP
     """
+    check_width(options.get("width"))
     if kind == "fan":
         from tracker.render import fan_chart  # lazy: altair costs a second of start-up
 
@@ -40,6 +41,7 @@ def backtest_chart(bt: "Backtest", kind: str = "dates", **options: Any):
     """An Altair chart of a backtest: ``"dates"`` (forecast against actual dates) or ``"calibration"``."""
     from tracker.render import backtest_chart as bc  # lazy: altair
 
+    check_width(options.get("width"))
     if kind not in ("dates", "calibration"):
         raise UsageError(f"unknown backtest chart {kind!r}; use dates or calibration")
     return bc.chart(bt, **options) if kind == "dates" else bc.calibration_chart(bt, **options)

@@ -8,11 +8,15 @@ from __future__ import annotations
 import argparse
 
 from tracker import api
+from tracker.errors import UsageError
 
 
 def data_opt(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--data", metavar="DIR", help="datasets folder (default: $TRACKER_DATA, ./datasets, or the repository's)"
+        "--data",
+        metavar="DIR",
+        help="datasets folder (default: $TRACKER_DATA, a datasets/ folder in the current folder or a parent, "
+        "else the shipped copy)",
     )
 
 
@@ -60,7 +64,21 @@ def chart_opts(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scale", type=float, default=1, help="PNG pixel scale, 2 for retina (default 1)")
     p.add_argument("--title", help="chart title (default: one naming the benchmark)")
     p.add_argument("--subtitle", help="chart subtitle (default: the forecast in one sentence)")
-    p.add_argument("--width", type=int, help="plot width in pixels (default 600; the image is about 720)")
+    p.add_argument(
+        "--width", type=_width, help="plot width in pixels, 200 to 4000 (default 600; the image is about 720)"
+    )
+
+
+def _width(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of pixels") from None
+    try:
+        api.check_width(value)  # before the work, not after the forecast
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--width ")) from None
+    return value
 
 
 def output_opt(p: argparse.ArgumentParser) -> None:

@@ -101,8 +101,12 @@ def _forecast_commands(sub) -> None:
         sub,
         "forecast",
         "when will a benchmark reach a target score?",
-        "Fit score against training compute (sigmoid in log10 FLOP), invert it at the target, "
-        "and turn the compute needed into a date with the frontier compute trend. Intervals are bootstrap quantiles.",
+        "By default (--method predictive), simulate the frontier models still to come: the trend of near-frontier "
+        "scores against date, the scatter of single models around it and how often they arrive; the first simulated "
+        "model to reach the target dates it. The report gives the median date, 80% and 95% ranges, P(reached by) "
+        "dates, the method's track record in the backtest, the straight line through the state of the art, and one "
+        "line per other method (--method compute: a sigmoid in log10 training compute, turned into a date with the "
+        "frontier compute trend). docs/method.md has the details.",
         "tracker forecast --bench mmlu --target 0.9\n"
         "tracker forecast --bench gpqa --target 0.8 --source independent --json\n"
         "tracker forecast --bench mmlu --target 0.9 --as-of 2023-03-18",
@@ -116,7 +120,8 @@ def _forecast_commands(sub) -> None:
         "--trend-since",
         metavar="DATE",
         default=api.DEFAULT_TREND_SINCE.isoformat(),
-        help="start of the frontier compute trend (default %(default)s)",
+        help="start of the frontier compute trend, for the methods that use compute (default %(default)s; "
+        "the predictive method's own trend is the last years of near-frontier scores)",
     )
     p.add_argument(
         "--compute-noise",
@@ -125,7 +130,12 @@ def _forecast_commands(sub) -> None:
         "but biases the slope toward zero: see docs/method.md)",
     )
     json_opt(p, "the result")
-    p.add_argument("--chart", metavar="FILE", help="also draw the fit chart to FILE (.png, .svg, .html or .json)")
+    p.add_argument(
+        "--chart",
+        metavar="FILE",
+        help="also draw the method's chart to FILE (.png, .svg, .html or .json; a folder gets all three images): "
+        "the fan chart for predictive, the fit chart for compute, the progress chart for the others",
+    )
     chart_opts(p)
     data_opt(p)
     p.add_argument(
@@ -228,7 +238,12 @@ def _data_commands(sub) -> None:
         "Each problem is printed as file:line: column: what is wrong, what to do.",
         "tracker validate\ntracker validate path/to/datasets",
     )
-    p.add_argument("path", nargs="?", help="data folder (default: the shipped datasets)")
+    p.add_argument(
+        "path",
+        nargs="?",
+        help="data folder (default: the one every command finds: $TRACKER_DATA, a datasets/ folder in the current "
+        "project, else the shipped copy; tracker data where says which)",
+    )
     json_opt(p, "errors and warnings")
 
     p = _command(

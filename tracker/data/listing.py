@@ -9,6 +9,8 @@ from tracker.data.catalog import resolve_benchmark
 from tracker.data.tables import Tables
 from tracker.errors import UsageError
 
+#: The largest --limit (more rows than any table holds; a bigger number overflowed polars' head).
+MAX_LIMIT = 10_000_000
 BENCHMARK_COLUMNS = ["id", "name", "variant", "items", "floor", "ceiling", "aliases", "settings", "default_source"]
 MODEL_COLUMNS = [
     "id",
@@ -46,8 +48,8 @@ def table(
 ) -> pl.DataFrame:
     """Rows of ``benchmarks``, ``models``, ``scores`` or ``settings`` matching the filters."""
     t = tables
-    if limit is not None and limit < 1:
-        raise UsageError(f"--limit {limit} must be at least 1")
+    if limit is not None and not 1 <= limit <= MAX_LIMIT:
+        raise UsageError(f"--limit {limit} is out of range; use 1 to {MAX_LIMIT:,} (or leave it out for every row)")
     if what == "benchmarks":
         df = t.benchmarks.select(BENCHMARK_COLUMNS)
     elif what == "models":

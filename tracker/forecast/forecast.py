@@ -23,6 +23,7 @@ and moves the median, not only the width (docs/method.md shows by how much).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections import Counter
@@ -240,7 +241,18 @@ def forecast(
     method = method or DEFAULT_METHOD
     if method not in m.METHODS:
         raise UsageError(f"unknown method {method!r}; use {', '.join(m.METHODS[:-1])} or {m.METHODS[-1]}")
-    ceiling = benchmark.ceiling if ceiling is None else ceiling
+    if ceiling is not None:
+        # an override becomes the benchmark's ceiling for this forecast: the header, the fit lines and the JSON
+        # then say the ceiling that was used
+        if isinstance(ceiling, bool) or not isinstance(ceiling, (int, float)) or not math.isfinite(ceiling):
+            raise UsageError(f"--ceiling {ceiling!r} is not a number; give a fraction such as 0.95")
+        if not benchmark.floor < ceiling <= 1:
+            raise UsageError(
+                f"--ceiling {ceiling:g} is outside ({benchmark.floor:g}, 1] for {benchmark.name}: scores are fractions "
+                "and the ceiling lies above the chance floor"
+            )
+        benchmark = dataclasses.replace(benchmark, ceiling=float(ceiling))
+    ceiling = benchmark.ceiling
     check_target(benchmark, target, ceiling)
     if n_boot < MIN_BOOT:
         raise UsageError(
