@@ -12,6 +12,7 @@ from tracker.data import tables as data
 from tracker.data.catalog import resolve_benchmark
 from tracker.data.select import select
 from tracker.data.store import JOINED_COLUMNS, Store
+from tracker.data.user_sql import check_read_only
 from tracker.errors import UsageError
 
 TODAY = dt.date.today()
@@ -84,6 +85,16 @@ def test_user_query_cannot_read_files(tiny: Path) -> None:
         with pytest.raises(UsageError, match="SQL error"):
             s.query(f"SELECT * FROM read_csv('{tiny / 'scores.csv'}')")
         assert s.query("SELECT count(*) AS n FROM scores_joined")["n"].item() == 9
+
+
+def test_parsing_a_user_query_reads_no_file(tmp_path: Path) -> None:
+    # DuckDB expands PRAGMA import_database while parsing: on an unlocked connection the check itself read
+    # dir/schema.sql (its first word came back in the syntax error)
+    (tmp_path / "schema.sql").write_text("SECRET_WORD 123\n")
+    (tmp_path / "load.sql").write_text("")
+    with pytest.raises(UsageError) as err:
+        check_read_only(f"PRAGMA import_database('{tmp_path}')")
+    assert "SECRET_WORD" not in str(err.value) and "disabled" in str(err.value)
 
 
 def _add_version_and_preview(tiny: Path) -> None:

@@ -31,12 +31,24 @@ _ARROW_SAFE = re.compile(
 )
 
 
+def _parse(sql: str) -> list:
+    """DuckDB's statements of ``sql``, parsed on an empty connection with external access off: DuckDB expands
+    some statements while parsing (``PRAGMA import_database('dir')`` reads ``dir/schema.sql``), so parsing on
+    the default connection read the disk before the query's own connection was locked."""
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET enable_external_access = false")
+        return con.extract_statements(sql)
+    finally:
+        con.close()
+
+
 def check_read_only(sql: str) -> str:
     """The one statement of ``sql`` if DuckDB parses it as a query; ``UsageError`` otherwise."""
     if not isinstance(sql, str) or not sql.strip():
         raise UsageError('the query is empty; give one SQL query, e.g. tracker sql "SHOW TABLES"')
     try:
-        statements = duckdb.extract_statements(sql)
+        statements = _parse(sql)
     except duckdb.Error as exc:
         raise UsageError(
             f'SQL error: {first_line(exc)}; list tables and views with: tracker sql "SHOW TABLES"'
