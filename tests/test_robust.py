@@ -622,7 +622,7 @@ def test_ledger_catches_edits_and_truncation(tiny: Path, tmp_path: Path, capsys)
     legacy["format"] = 1
     (led / "2026-01-01_toy_0.95_compute.json").write_text(json.dumps(legacy))
     code, out, err = run(capsys, "ledger", "--dir", str(led), "--data", str(tiny), "--json")
-    assert code == 0, err
+    assert code == 1 and "2 record(s) FAILED their check" in err  # every record listed, and a script sees it
     by = {r["path"]: r for r in json.loads(out)}
     assert by[good.name]["check"] == "ok" and by[good.name]["status"] != "not scored"
     assert by[edited.name]["check"] == "FAILED" and by[edited.name]["status"] == "not scored"
@@ -630,7 +630,10 @@ def test_ledger_catches_edits_and_truncation(tiny: Path, tmp_path: Path, capsys)
     assert by[cut.name]["check"] == "FAILED" and "truncated" in by[cut.name]["problem"]
     assert by["2026-01-01_toy_0.95_compute.json"]["check"] == "unsigned"
     code, out, _ = run(capsys, "ledger", "--dir", str(led), "--data", str(tiny))
-    assert code == 0 and "FAILED" in out
+    assert code == 1 and "FAILED" in out
+    (led / "deep.json").write_text("[" * 100_000 + "]" * 100_000)  # one bad file never stops the rest
+    code, out, _ = run(capsys, "ledger", "--dir", str(led), "--data", str(tiny), "--json")
+    assert code == 1 and {r["path"]: r for r in json.loads(out)}["deep.json"]["check"] == "FAILED"
 
 
 def test_save_with_data_writes_beside_that_data_not_the_repository(tiny: Path, capsys) -> None:
@@ -846,3 +849,16 @@ def test_a_target_already_reached_is_not_saved(tiny: Path, tmp_path: Path, capsy
     assert err.startswith("Error: not saved: Toy QA >= 0.85 was already reached by GPT-4 on 2023-03-15")
     assert err.count("\n") == 1
     assert not led.exists() or not list(led.iterdir())
+
+
+def test_json_nested_too_deeply_is_a_one_line_error(tiny: Path, tmp_path: Path, capsys) -> None:
+    deep = "[" * 100_000 + "]" * 100_000  # json.loads raises RecursionError, not JSONDecodeError
+    (tiny / "datapackage.json").write_text(deep)
+    code, _, err = run(capsys, "validate", str(tiny))
+    assert code == 2 and "nested too deeply" in err and "internal error" not in err and err.count("\n") == 1
+    board = tmp_path / "leaderboards.json"
+    board.write_text(deep)
+    mv = tmp_path / "model_versions.csv"
+    mv.write_text("id,Model\n")
+    code, _, err = run(capsys, "import", "swebench-leaderboard", str(board), "--model-versions", str(mv), "--dry-run")
+    assert code == 2 and "nested too deeply" in err and "internal error" not in err

@@ -39,4 +39,7 @@ def cmd_backtest(a) -> int:
 def cmd_ledger(a) -> int:
     rows = api.ledger(a.dir, data=a.data)
     print(json.dumps([asdict(r) for r in rows], indent=1) if a.json else text.ledger_text(rows))
-    return 0
+    failed = sum(1 for r in rows if r.check == "FAILED")
+    if failed:  # a script or CI must see a damaged or edited record
+        print(f"{failed} record(s) FAILED their check: edited, truncated or not a record", file=sys.stderr)
+    return 1 if failed else 0

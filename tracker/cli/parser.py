@@ -420,8 +420,9 @@ def _evaluate_commands(sub) -> None:
         "Read every record in the ledger folder (default: forecasts/ beside datasets/, or "
         "$TRACKER_FORECASTS) and check it against the data now: hit (reached inside the 80% interval), miss, "
         "overdue (the 80% interval has ended, target not reached) or open. Each record's own checksum is verified "
-        "first: an edited or truncated record is listed as FAILED and not scored; records saved before checksums "
-        "existed are 'unsigned'.",
+        "first: a record damaged or edited by accident is listed as FAILED, not scored, and the exit status is 1; "
+        "records saved before checksums existed are 'unsigned'. The checksum is not a signature (anyone can "
+        "recompute it): the audit trail is the repository's history of forecasts/.",
         "tracker ledger\ntracker ledger --json\ntracker forecast --bench gpqa --target 0.9 --save",
     )
     p.add_argument("--dir", metavar="DIR", help="ledger folder (default: forecasts/ beside the data folder)")

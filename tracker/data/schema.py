@@ -94,6 +94,8 @@ def _load(root: str, mtime_ns: int) -> Package:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise DataError(f"{path}:{exc.lineno}: JSON syntax error ({exc.msg}); fix the file") from None
+    except RecursionError:
+        raise DataError(f"{path}: JSON nested too deeply to be a data package; fix the file") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc}); check the file") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("resources"), list):

@@ -88,6 +88,8 @@ def verify(text: str) -> tuple[str, dict | None, str]:
         rec = json.loads(text)
     except json.JSONDecodeError as exc:
         return CHECK_FAILED, None, f"not valid JSON ({exc.msg} at line {exc.lineno}): truncated or damaged"
+    except RecursionError:
+        return CHECK_FAILED, None, "not a tracker forecast record (JSON nested too deeply)"
     if not isinstance(rec, dict) or not isinstance(rec.get("forecast"), dict):
         return CHECK_FAILED, None, "not a tracker forecast record"
     given = rec.get(CHECKSUM)

@@ -161,6 +161,10 @@ def read_external(
         mv = _sibling_model_versions(file, model_versions, required=kind != "gpai")
         reader: Callable = _READERS[kind]
         return reader(file, mv, epoch_names or {})
+    except RecursionError:
+        raise DataError(
+            f"{file}: cannot be read as {kind} (nested too deeply); check that it is the published file"
+        ) from None
     except (KeyError, ValueError, TypeError, IndexError, json.JSONDecodeError, UnicodeDecodeError, csv.Error) as exc:
         what = f"missing column or key {exc}" if isinstance(exc, KeyError) else " ".join(str(exc).split())
         raise DataError(f"{file}: cannot be read as {kind} ({what}); check that it is the published file") from None
