@@ -862,3 +862,10 @@ def test_json_nested_too_deeply_is_a_one_line_error(tiny: Path, tmp_path: Path, 
     mv.write_text("id,Model\n")
     code, _, err = run(capsys, "import", "swebench-leaderboard", str(board), "--model-versions", str(mv), "--dry-run")
     assert code == 2 and "nested too deeply" in err and "internal error" not in err
+
+
+def test_data_init_leaves_nothing_half_made(tmp_path: Path, capsys) -> None:
+    (tmp_path / "forecasts").write_text("a file where the ledger folder goes")
+    code, _, err = run(capsys, "data", "init", str(tmp_path))
+    assert code == 2 and "is not a folder; nothing copied" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["forecasts"]  # no datasets/ left behind

@@ -119,6 +119,8 @@ def init(dest: str | os.PathLike) -> tuple[Path, Path]:
         raise UsageError(f"{data} already exists; nothing copied (choose another folder, or use it with --data {data})")
     if not (SHIPPED_DATA / DATAPACKAGE).is_file():
         raise UsageError("this installation of tracker ships no datasets/ to copy")
+    if led.exists() and not led.is_dir():
+        raise UsageError(f"{led} exists and is not a folder; nothing copied (move it, or choose another folder)")
     try:
         dest.mkdir(parents=True, exist_ok=True)
         tmp = dest / ".datasets.init.tmp"
@@ -127,8 +129,8 @@ def init(dest: str | os.PathLike) -> tuple[Path, Path]:
         for src in sorted(SHIPPED_DATA.iterdir()):
             if src.is_file() and src.suffix in (".csv", ".json"):
                 shutil.copyfile(src, tmp / src.name)
+        led.mkdir(exist_ok=True)  # before the data appear: a failure here leaves no half-made copy
         os.replace(tmp, data)  # the folder appears whole or not at all
-        led.mkdir(exist_ok=True)
         if SHIPPED_LEDGER.is_dir():
             for src in sorted(SHIPPED_LEDGER.glob("*.json")):
                 if not (led / src.name).exists():
