@@ -869,3 +869,12 @@ def test_data_init_leaves_nothing_half_made(tmp_path: Path, capsys) -> None:
     code, _, err = run(capsys, "data", "init", str(tmp_path))
     assert code == 2 and "is not a folder; nothing copied" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["forecasts"]  # no datasets/ left behind
+
+
+def test_sql_bounds_a_runaway_result_and_a_long_table(tiny: Path, capsys) -> None:
+    code, _, err = run(capsys, "sql", "SELECT * FROM range(3000000)", "--data", str(tiny))
+    assert code == 2 and "more than 2,000,000 rows" in err
+    code, out, _ = run(capsys, "sql", "SELECT * FROM range(10005)", "--data", str(tiny))
+    assert code == 0 and out.rstrip().endswith("(the first 10,000 of 10,005 rows; --format csv prints them all)")
+    code, out, _ = run(capsys, "sql", "SELECT * FROM range(10005)", "--format", "csv", "--data", str(tiny))
+    assert code == 0 and len(out.splitlines()) == 10_006  # the header and every row

@@ -23,6 +23,9 @@ from tracker.errors import UsageError
 READ_ONLY_STATEMENTS = ("SELECT", "EXPLAIN")
 
 
+#: The most rows a user's query may return (a runaway result took gigabytes before it printed).
+MAX_RESULT_ROWS = 2_000_000
+
 #: Column types polars takes from DuckDB's Arrow hand-off as they are; any other
 #: (INTERVAL, UUID, TIME, BIT, UNION, MAP, ...) is shown as text.
 _ARROW_SAFE = re.compile(
@@ -87,7 +90,14 @@ def run_user_query(con: duckdb.DuckDBPyConnection, sql: str) -> pl.DataFrame:
                     for c in rel.columns
                 )
             )
-        return _interruptible(con, lambda: pl.DataFrame(rel))
+        rel = rel.limit(MAX_RESULT_ROWS + 1)
+        df = _interruptible(con, lambda: pl.DataFrame(rel))
+        if df.height > MAX_RESULT_ROWS:
+            raise UsageError(
+                f"the query returns more than {MAX_RESULT_ROWS:,} rows; add a LIMIT, a WHERE or an aggregate "
+                "(the tables hold far fewer: a result this big is a join or a generator gone wide)"
+            )
+        return df
     except duckdb.Error as exc:
         if "interrupted" in str(exc).lower():
             raise KeyboardInterrupt from None

@@ -122,20 +122,27 @@ def ledger_text(rows) -> str:
     return "\n".join(out)
 
 
+#: The most rows printed as an aligned table (formatting millions could not be interrupted).
+TABLE_ROWS = 10_000
+
+
 def frame(df: pl.DataFrame, fmt: str) -> str:
     """A table for ``tracker list`` and ``tracker sql``: aligned text, CSV or JSON."""
     if fmt == "csv":
         return df.write_csv()
     if fmt == "json":
         return json.dumps(df.to_dicts(), default=str, indent=1) + "\n"
+    shown = df.head(TABLE_ROWS)
     with pl.Config(
-        tbl_rows=max(df.height, 1),
+        tbl_rows=max(shown.height, 1),
         tbl_cols=-1,
         fmt_str_lengths=60,
         tbl_width_chars=200,
         tbl_hide_dataframe_shape=True,
         tbl_hide_column_data_types=True,
     ):
+        if shown.height < df.height:  # a table this long is for a file: --format csv or json prints every row
+            return f"{shown}\n(the first {TABLE_ROWS:,} of {df.height:,} rows; --format csv prints them all)\n"
         return f"{df}\n({plural(df.height, 'row')})\n"
 
 
