@@ -354,6 +354,22 @@ CASES = {
         "family",
         "is itself a version of",
     ),
+    "organization-formula": (
+        "models",
+        "rows",
+        rows(MODELS, model(organization="=HYPERLINK(\"http://evil.example/\";\"x\")")),
+        2,
+        "organization",
+        "starts like a spreadsheet formula",
+    ),
+    "source-name-formula": (
+        "scores",
+        "rows",
+        rows(SCORES, score(source_name="@SUM(1+1)*cmd")),
+        2,
+        "source_name",
+        "starts like a spreadsheet formula",
+    ),
 }
 
 

@@ -22,6 +22,8 @@ from tracker.data.schema import TABLES, Package, Resource, load_package
 from tracker.errors import DataError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: Text a spreadsheet would run as a formula: a cell starting with =, + or @, or - before anything but a number.
+_FORMULA = re.compile(r"^(?:[=+@]|-[^0-9. ])")
 # What to write when a value does not match its field's pattern (default: an id's rule).
 _PATTERN_HINTS = {
     "checked": "write 'YYYY-MM-DD: read in <url>' (or 'read in stored copy of <url>') or 'unverified: <why>'",
@@ -80,6 +82,15 @@ def check_cells(path: Path, res: Resource, df: pl.DataFrame, report: Report, fac
             )
         if control_possible:
             flag(c.str.contains(_CONTROL.pattern), f.name, "contains a control character; remove it")
+        if f.type == "string":
+            flag(
+                c.str.contains(_FORMULA.pattern),
+                f.name,
+                lambda v: (
+                    f"{v[:40]!r} starts like a spreadsheet formula (=, +, - or @), which Excel or Sheets would "
+                    "run when the CSV is opened; rephrase it"
+                ),
+            )
         if f.required:
             flag(empty, f.name, f"is empty but required; fill it in ({f.description or f.type})")
         if f.type in ("number", "integer"):
