@@ -25,6 +25,7 @@ import pytest
 import tracker
 from tests.conftest import CHECKED
 from tracker.cli.main import main
+from tracker.data import tables as data
 from tracker.forecast import ledger as ledgermod
 from tracker.ingest import writer
 
@@ -878,3 +879,17 @@ def test_sql_bounds_a_runaway_result_and_a_long_table(tiny: Path, capsys) -> Non
     assert code == 0 and out.rstrip().endswith("(the first 10,000 of 10,005 rows; --format csv prints them all)")
     code, out, _ = run(capsys, "sql", "SELECT * FROM range(10005)", "--format", "csv", "--data", str(tiny))
     assert code == 0 and len(out.splitlines()) == 10_006  # the header and every row
+
+
+def test_a_frontier_flag_without_compute_is_a_warning_unless_notes_say_why(tiny: Path) -> None:
+    models = tiny / "models.csv"
+    base = models.read_text()
+    row = "new9,New 9,new9,Org,2024-01-01,https://example.org/n,false,,,,,,,,,false,true,Language,{}\n"
+    models.write_text(base + row.format(""))
+    report, _ = data.validate_dir(tiny)
+    assert report.errors == [] and any(
+        "new9 carries the frontier flag but no compute estimate" in w for w in report.warnings
+    )
+    models.write_text(base + row.format("frontier: Epoch AI's frontier file lists it without a value"))
+    report, _ = data.validate_dir(tiny)
+    assert not any("new9" in w for w in report.warnings)

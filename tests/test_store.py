@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -147,13 +148,21 @@ def test_crossing_is_never_dated_before_the_benchmark_existed(tiny: Path) -> Non
 
 def test_frontier_view_counts_each_model_line_once(tiny: Path) -> None:
     models = tiny / "models.csv"
-    # a later version of gpt-4 that (wrongly) repeats its compute and frontier flag: still one gpt-4 point
+    # a later version of gpt-4 that (wrongly) repeats its compute and frontier flag: validate refuses it, and
+    # the view, given such tables all the same (the library's own), still counts one gpt-4 point
+    t = data.load(tiny)
     models.write_text(
         models.read_text()
         + "gpt-4-0613,GPT-4 (0613),gpt-4,TestOrg,2023-06-13,https://example.org/g,false,2.1e25,,,likely,hardware,"
         "Test fixture,https://example.org/compute,,false,true,Language,\n"
     )
-    with Store(data.load(tiny)) as s:
+    report, _ = data.validate_dir(tiny)
+    assert any("gpt-4-0613 is a later version of gpt-4 but carries the frontier flag" in e for e in report.errors)
+    v = t.models.filter(pl.col("id") == "gpt-4").with_columns(
+        id=pl.lit("gpt-4-0613"), release_date=pl.lit(dt.date(2023, 6, 13))
+    )
+    t = dataclasses.replace(t, models=pl.concat([t.models, v]))
+    with Store(t) as s:
         front = s.frontier(TODAY, dt.date(2000, 1, 1))
     ids = front["model_id"].to_list()
     assert "gpt-4" in ids and "gpt-4-0613" not in ids and len(ids) == len(set(ids))

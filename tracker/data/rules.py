@@ -167,6 +167,22 @@ def _check_versions(pkg: Package, models: pl.DataFrame, report: Report) -> None:
             f"{loc(p, i + 2, 'family')} {fam!r} is itself a version of {root!r}; "
             f"point family to the line's first release ({root})"
         )
+    frontier = pl.col("frontier").fill_null(False)
+    for i, mid, fam in (
+        m.filter(frontier & (pl.col("family") != pl.col("id"))).select("_i", "id", "family").head(50).iter_rows()
+    ):
+        report.errors.append(
+            f"{loc(p, i + 2, 'frontier')} {mid} is a later version of {fam} but carries the frontier flag: the "
+            f"frontier trend counts each line once, at its first release; set frontier false (the flag is on {fam})"
+        )
+    unexplained = pl.col("notes").fill_null("").str.contains("frontier", literal=True).not_()
+    for i, mid in (
+        m.filter(frontier & pl.col("compute_flop").is_null() & unexplained).select("_i", "id").head(50).iter_rows()
+    ):
+        report.warnings.append(
+            f"{loc(p, i + 2, 'frontier')} {mid} carries the frontier flag but no compute estimate: the frontier "
+            "trend leaves it out; add the estimate, or say in notes why there is none (a note naming frontier)"
+        )
     if "preview" not in m.columns:
         return
     bad = m.filter(pl.col("preview") & (pl.col("compute_flop").is_not_null() | pl.col("frontier").fill_null(False)))

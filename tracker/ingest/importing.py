@@ -148,17 +148,19 @@ def _model_change(old: dict[str, str], new: dict[str, str], vintage: str, kept: 
     ``kept``). Compute comes as one group: value, bounds, confidence, source.
     Three kinds of difference are ours on purpose and are never proposed
     (also listed in ``kept``): values in mappings/model_overrides.csv (with
-    their reason); compute and the frontier flag of a later version or a
-    preview (compute stays on the row the estimate is for, the line's first
-    release; a preview is in no fit or trend); ``name`` (ours to choose, the
-    file's name is the alias).
+    their reason); the frontier flag of a later version (the frontier trend
+    counts a line once, at its first release); compute and the flag of a
+    preview (in no fit or trend); ``name`` (ours to choose, the file's name is
+    the alias). A later version takes the compute of the file's entry mapped
+    to it: Epoch AI's own entry for that version (``DeepSeek-R1 (May 2025)``),
+    the source giving an estimate for it (docs/data.md).
     """
     overrides = {r["field"]: r for r in mappings.load("model_overrides") if r["model_id"] == old["id"]}
     is_version = old.get("family", old["id"]) != old["id"] or old.get("preview") == "true"
     why = (
         "a preview is in no fit or trend"
         if old.get("preview") == "true"
-        else f"a later version of {old.get('family')}: compute and the flag stay on the row the estimate is for"
+        else f"a later version of {old.get('family')}: the frontier trend counts the line once, at its first release"
     )
     merged = dict(old)
     for col in MODEL_COMPARED:
@@ -179,7 +181,7 @@ def _model_change(old: dict[str, str], new: dict[str, str], vintage: str, kept: 
         else:
             merged["frontier"] = "true"
     if new.get("compute_flop") and any(not _same(c, old.get(c, ""), new.get(c, "")) for c in COMPUTE_FIELDS):
-        if is_version:
+        if old.get("preview") == "true":
             kept.append(f"{old['id']}: compute {new['compute_flop']} not taken: {why}")
         else:
             for c in (*COMPUTE_FIELDS, "compute_source", "compute_source_url"):
