@@ -251,6 +251,8 @@ def track_records(r: bt.Backtest) -> list[dict]:
                 "bias_months": st.bias_months,
                 "crps_months": st.crps_months,
                 "crps_ratio_linear": lin.get("ratio"),
+                # target-dates left out because the crossing had happened but was not known yet at the as-of date
+                "dropped": sum(r.dropped.values()) if s.benchmark == "pooled" else r.dropped.get(s.benchmark, 0),
                 "grid": r.grid,
                 "data_end": r.last_data_date.isoformat(),
                 "made_on": dt.date.today().isoformat(),

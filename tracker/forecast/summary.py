@@ -67,6 +67,7 @@ class TrackRecord:
     grid: str
     data_end: str
     made_on: str
+    dropped: int | None = None  # target-dates left out: the crossing had happened, not yet known at the as-of date
 
 
 def best_so_far(store: Store, benchmark: Benchmark, rows: pl.DataFrame, as_of: dt.date) -> BestSoFar:

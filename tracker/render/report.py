@@ -105,6 +105,12 @@ def bottom_line(fc: Forecast) -> list[str]:
             f"date in {t.hits} of {t.n_coverage} past forecasts (overdue counted as misses); median error "
             f"{_num(t.mae_months)} months, bias {_num(t.bias_months, '{:+.1f}')}; CRPS "
             f"{_num(t.crps_ratio_linear, '{:.2f}')}x the straight line's."
+            + (
+                f" Left out: {plural(t.dropped, 'target-date')} whose crossing had happened but was not known yet "
+                "at the forecast's date."
+                if t.dropped
+                else ""
+            )
         )
     else:
         young = b.published is not None and fc.data_end is not None and (fc.data_end - b.published).days < 365
