@@ -342,6 +342,7 @@ def main() -> int:
                 {
                     "note": "written by benchmarks/calibration.py: dense backtest of the shipped "
                     "data; quoted by every forecast report",
+                    "benchmarks": [b.id for b in benches],
                     "records": track_records(r),
                 }
             ),

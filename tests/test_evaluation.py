@@ -367,3 +367,12 @@ def test_a_stopped_series_keeps_its_overdue_misses() -> None:
     assert stale and cutoff == dt.date(2024, 2, 1)
     assert bt.outcome(False, stale, dt.date(2023, 12, 1), cutoff) == "overdue"
     assert bt.outcome(False, stale, dt.date(2024, 6, 1), cutoff) == "unresolvable"
+
+
+def test_many_unfittable_resamples_flag_the_interval() -> None:
+    from tracker.forecast.summary import year_flags
+
+    kw = {"reached": False, "data_end_year": 2025.0, "n": 10}
+    assert year_flags(2025.5, 2025.2, failed=0.1, **kw) == []
+    (flag,) = year_flags(2025.5, 2025.2, failed=0.77, **kw)
+    assert flag == "77% of resamples could not be fitted: the interval is too narrow to trust"

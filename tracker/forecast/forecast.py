@@ -41,6 +41,7 @@ from tracker.forecast import methods as m
 from tracker.forecast.details import compute_detail, predictive_detail
 from tracker.forecast.result import DataUsed, Forecast, Hindcast, MethodLine, jsonable, year_dates  # noqa: F401
 from tracker.forecast.summary import (
+    backtested,
     best_so_far,
     compute_flag,
     freshness,
@@ -102,7 +103,16 @@ def line(
     flags = (
         ()
         if end_year is None
-        else tuple(year_flags(year.median, year.lo80, reached=reached, data_end_year=end_year, n=fitted.n))
+        else tuple(
+            year_flags(
+                year.median,
+                year.lo80,
+                reached=reached,
+                data_end_year=end_year,
+                n=fitted.n,
+                failed=fitted.n_failed / fitted.n_boot if fitted.n_boot else 0.0,
+            )
+        )
     )
     return MethodLine(
         method, m.LABELS[method], n=fitted.n, n_boot=fitted.n_boot, year=year, halving_years=halving, flags=flags
@@ -377,7 +387,14 @@ def forecast(
         first = float(decimal_year(np.datetime64(min(date_min(rows["release_date"]), data_end))))
         extra["curve"] = _date_curve(f, f.params.get("floor", benchmark.floor), ceiling, first - 0.5, end_year + 6)
     year = interval(f.draws(target))
-    flags = year_flags(year.median, year.lo80, reached=reached is not None, data_end_year=end_year, n=f.n)
+    flags = year_flags(
+        year.median,
+        year.lo80,
+        reached=reached is not None,
+        data_end_year=end_year,
+        n=f.n,
+        failed=f.n_failed / n_boot if n_boot else 0.0,
+    )
     if declined:
         flags.insert(0, declined)
         notes.insert(0, f"{declined[0].upper()}{declined[1:]}: the {method} method's dates are shown instead, flagged.")
@@ -412,6 +429,7 @@ def forecast(
         best=best_so_far(store, benchmark, sel.rows, as_of),
         freshness=freshness(store, data_end),
         track=track_record(benchmark.id, method),
+        backtested=backtested(),
         flags=tuple(flags),
         **extra,
     )

@@ -101,6 +101,7 @@ class Forecast:
     best: BestSoFar | None = None
     freshness: Freshness | None = None
     track: TrackRecord | None = None  # this method's dense-backtest record on this benchmark
+    backtested: tuple[str, ...] = ()  # the benchmarks the dense backtest covers
     flags: tuple[str, ...] = ()  # why the headline dates should not be read at face value
     # -- predictive method only ---------------------------------------------------------
     p_by: tuple[tuple[dt.date, float], ...] = ()  # P(reached by date)

@@ -25,6 +25,8 @@ from tracker.data.store import Store
 TRACK_RECORD = "track_record.json"
 #: Sample sizes below this are flagged as tiny.
 TINY_N = 5
+#: A larger share of unfittable bootstrap resamples flags the interval as too narrow to trust.
+MAX_FAILED_SHARE = 0.2
 #: Dates this many years after the data's end, or compute above this, are flagged as absurd.
 ABSURD_YEARS = 30.0
 ABSURD_LOG10_FLOP = 30.0
@@ -101,6 +103,12 @@ def load_track_record() -> dict:
         return {}
 
 
+def backtested(record: dict | None = None) -> tuple[str, ...]:
+    """The benchmarks the committed dense backtest covers."""
+    rec = load_track_record() if record is None else record
+    return tuple(str(b) for b in rec.get("benchmarks", ()))
+
+
 def track_record(benchmark_id: str, method: str, record: dict | None = None) -> TrackRecord | None:
     """The track record of ``method`` on ``benchmark_id`` (None when the backtest did not score it)."""
     rec = load_track_record() if record is None else record
@@ -111,10 +119,23 @@ def track_record(benchmark_id: str, method: str, record: dict | None = None) -> 
 
 
 def year_flags(
-    median: float | None, lo80: float | None, *, reached: bool, data_end_year: float, n: int | None
+    median: float | None,
+    lo80: float | None,
+    *,
+    reached: bool,
+    data_end_year: float,
+    n: int | None,
+    failed: float = 0.0,
 ) -> list[str]:
-    """Why a method's dates should not be read at face value (empty when nothing is wrong)."""
+    """Why a method's dates should not be read at face value (empty when nothing is wrong).
+
+    ``failed`` is the share of bootstrap resamples that could not be fitted: those are left out of the
+    intervals, and they fail when a resample has too few distinct points, so the survivors look like the
+    data and the interval collapses (a 2025-02-19 to 2025-02-19 range on four records).
+    """
     flags = []
+    if failed > MAX_FAILED_SHARE:
+        flags.append(f"{failed:.0%} of resamples could not be fitted: the interval is too narrow to trust")
     if median is None:
         flags.append("never reached in most resamples")
     elif not reached and median < data_end_year:

@@ -114,15 +114,21 @@ def bottom_line(fc: Forecast) -> list[str]:
         )
     else:
         young = b.published is not None and fc.data_end is not None and (fc.data_end - b.published).days < 365
-        why = (
-            f": the backtest's as-of dates before its publication on {b.published} had none of its scores"
-            if young
-            else ""
-        )
-        out += _sub(
-            f"Track record: no scored past forecasts of the {fc.method} method on {b.name} yet{why} "
-            "(benchmarks/calibration.py)."
-        )
+        if fc.backtested and b.id not in fc.backtested:
+            out += _sub(
+                f"Track record: the dense backtest does not cover {b.name} (it scores {', '.join(fc.backtested)}; "
+                "benchmarks/calibration.py)."
+            )
+        else:
+            why = (
+                f": the backtest's as-of dates before its publication on {b.published} had none of its scores"
+                if young
+                else ""
+            )
+            out += _sub(
+                f"Track record: no scored past forecasts of the {fc.method} method on {b.name} yet{why} "
+                "(benchmarks/calibration.py)."
+            )
     lin = next((o for o in fc.others if o.method == "linear"), None)
     if lin is not None:
         out += _sub(f"The straight line through the state of the art says: {_line_dates(lin)}")
