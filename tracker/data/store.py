@@ -47,7 +47,7 @@ def _sql(name: str) -> str:
 
 
 #: The scores' columns their known date depends on (the ``scores_dated`` macro of ``sql/views.sql``).
-_DATED_BY = ("benchmark_id", "model_id", "source_kind", "source_name", "date_reported")
+_DATED_BY = ("benchmark_id", "model_id", "source_kind", "source_name", "source_url", "date_reported")
 #: The columns of the ``scores_joined`` view, in its order.
 JOINED_COLUMNS = (
     "benchmark_id",
