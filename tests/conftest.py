@@ -92,8 +92,9 @@ def write_tiny(root: Path) -> Path:
     for mid, date, c, conf, method in MODEL_ROWS:
         src = "Test fixture" if c else ""
         url = "https://example.org/compute" if c else ""
+        note = "" if c else "frontier: flagged without a published estimate (the date-only model)"
         lines.append(
-            f"{mid},{mid.upper()},{mid},TestOrg,{date},https://example.org/{mid},false,{c},,,{conf},{method},{src},{url},,false,true,Language,\n"
+            f"{mid},{mid.upper()},{mid},TestOrg,{date},https://example.org/{mid},false,{c},,,{conf},{method},{src},{url},,false,true,Language,{note}\n"
         )
     (root / "models.csv").write_text("".join(lines), encoding="utf-8")
     lines = [SCORES_HEADER]
