@@ -62,7 +62,8 @@ def check_read_only(sql: str) -> str:
     if kind not in READ_ONLY_STATEMENTS:
         raise UsageError(
             f"only read-only queries are allowed (SELECT, WITH, SHOW, DESCRIBE, SUMMARIZE, EXPLAIN); "
-            f"this is a {kind} statement. To change data use tracker add or tracker import"
+            f"this is {'an' if kind[:1] in 'AEIOU' else 'a'} {kind} statement. To change data use tracker add or "
+            "tracker import"
         )
     return sql
 

@@ -49,9 +49,10 @@ SELECT
         -- month its identifier names (a later report's figure for an older model, e.g. the DeepSeek-V3
         -- report's DeepSeek-V2 numbers, was otherwise "known" at that model's release)
         WHEN s.source_kind = 'lab' THEN greatest(m.release_date, coalesce(b.published, m.release_date),
-            coalesce(CAST(make_date(2000 + TRY_CAST(regexp_extract(s.source_url, 'arxiv\.org/(abs|pdf)/(\d{2})(\d{2})\.', 2) AS INTEGER),
-                                    TRY_CAST(regexp_extract(s.source_url, 'arxiv\.org/(abs|pdf)/(\d{2})(\d{2})\.', 3) AS INTEGER), 1)
-                          + INTERVAL 1 MONTH AS DATE), m.release_date))
+            CASE WHEN contains(s.source_url, 'arxiv.org/') THEN coalesce(CAST(make_date(
+                2000 + TRY_CAST(regexp_extract(s.source_url, 'arxiv\.org/(abs|pdf)/(\d{2})(\d{2})\.', 2) AS INTEGER),
+                TRY_CAST(regexp_extract(s.source_url, 'arxiv\.org/(abs|pdf)/(\d{2})(\d{2})\.', 3) AS INTEGER), 1)
+                + INTERVAL 1 MONTH AS DATE), m.release_date) ELSE m.release_date END)
         ELSE least(
             CAST(greatest(m.release_date, coalesce(b.published, m.release_date), coalesce(bf.first_dated, m.release_date))
                  + to_days(CASE WHEN ls.n >= 10 THEN ls.lag_days WHEN lk.n >= 10 THEN lk.lag_days ELSE 183 END) AS DATE),
@@ -59,7 +60,7 @@ SELECT
     END AS known_date,
     CASE
         WHEN s.date_reported IS NOT NULL THEN 'reported'
-        WHEN s.source_kind = 'lab' AND regexp_matches(s.source_url, 'arxiv\.org/(abs|pdf)/\d{4}\.') THEN 'lab: release, or after the arXiv month'
+        WHEN s.source_kind = 'lab' AND contains(s.source_url, 'arxiv.org/') AND regexp_matches(s.source_url, 'arxiv\.org/(abs|pdf)/\d{4}\.') THEN 'lab: release, or after the arXiv month'
         WHEN s.source_kind = 'lab' THEN 'lab: release'
         WHEN ls.n >= 10 THEN 'lag ' || ls.lag_days || ' days (source: ' || s.source_name || ')'
         WHEN lk.n >= 10 THEN 'lag ' || lk.lag_days || ' days (kind: ' || s.source_kind || ')'
