@@ -389,3 +389,14 @@ def test_many_unfittable_resamples_flag_the_interval() -> None:
     assert year_flags(2025.5, 2025.2, failed=0.1, **kw) == []
     (flag,) = year_flags(2025.5, 2025.2, failed=0.77, **kw)
     assert flag == "77% of resamples could not be fitted: the interval is too narrow to trust"
+
+
+def test_an_interval_starting_before_the_data_is_flagged_for_a_target_not_reached() -> None:
+    from tracker.forecast.summary import year_flags
+
+    kw = {"data_end_year": 2026.5, "n": 50}
+    assert year_flags(2027.4, 2026.3, reached=False, **kw) == [
+        "80% range starts before the data's end, for a target not reached"
+    ]
+    assert year_flags(2027.4, 2026.6, reached=False, **kw) == []
+    assert year_flags(2027.4, 2026.3, reached=True, **kw) == []  # a reached target is dated by the data

@@ -215,8 +215,9 @@ def score(folder: str | Path | None = None, *, data: str | Path | None = None) -
     ``tracker.data.select.first_reached`` (the one every command uses). A
     record is scored from its own data vintage (the date its data ended, not
     the day it was saved): an event after that date resolves it (hit: inside
-    its 80% interval); an event on or before it means the record's own data
-    already held the crossing ("reached before", not scored). Without an event,
+    its 80% interval); an event on or before it is a crossing model released
+    before the record's data ended but not in them when it was saved ("reached
+    before", dropped from the score as in the backtest). Without an event,
     a record whose 80% interval ended before the benchmark's truth cutoff (the
     newest date its scores became known) is overdue, one on a series that
     stopped is unresolvable, the rest are open.

@@ -140,6 +140,8 @@ def year_flags(
         flags.append("never reached in most resamples")
     elif not reached and median < data_end_year:
         flags.append("median before the data's end, for a target not reached")
+    elif not reached and lo80 is not None and lo80 < data_end_year:
+        flags.append("80% range starts before the data's end, for a target not reached")
     if median is not None and median > data_end_year + ABSURD_YEARS:
         flags.append(f"median more than {ABSURD_YEARS:g} years away")
     if n is not None and n < TINY_N:
