@@ -88,7 +88,7 @@ def forecast(
     """
     n_boot = check_boot(n_boot, DEFAULT_BOOT)
     seed = check_seed(seed)
-    as_of_d = parse_date(as_of, "as_of") if as_of else None
+    as_of_d = parse_date(as_of, "--as-of") if as_of is not None else None  # "" is an error, not today
     since = parse_date(trend_since, "trend_since")
     tables = load(data)
     b = resolve_benchmark(tables, bench)
