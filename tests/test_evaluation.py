@@ -400,3 +400,22 @@ def test_an_interval_starting_before_the_data_is_flagged_for_a_target_not_reache
     ]
     assert year_flags(2027.4, 2026.6, reached=False, **kw) == []
     assert year_flags(2027.4, 2026.3, reached=True, **kw) == []  # a reached target is dated by the data
+
+
+def test_the_truth_cutoff_takes_off_the_benchmarks_reporting_lag() -> None:
+    # scores known 60 days after release: a crossing released in the last 60 days before the newest known
+    # date is mostly not in the data yet, so forecasts are judged (overdue, censoring) only up to that point
+    rel = [dt.date(2025, 1, 1) + dt.timedelta(days=30 * k) for k in range(12)]
+    rows = pl.DataFrame({"release_date": rel, "known_date": [d + dt.timedelta(days=60) for d in rel]})
+    _, cutoff, stale = bt.benchmark_truth(rows, max(rel) + dt.timedelta(days=60))
+    assert not stale and cutoff == max(rel)  # newest known date less 60 days
+    assert bt.outcome(False, stale, max(rel) + dt.timedelta(days=30), cutoff) == "open"  # was overdue
+    # a later publication starts the lag: re-runs of old models on a new set are not slow reports
+    published = max(rel) + dt.timedelta(days=50)
+    pub = rows.with_columns(
+        benchmark_published=pl.lit(published),
+        known_date=pl.max_horizontal("known_date", pl.lit(published + dt.timedelta(days=10))),
+    )
+    assert bt.report_lag_days(pub, published + dt.timedelta(days=10)) == 10
+    # too few recent models: no lag
+    assert bt.report_lag_days(rows.head(3), max(rel) + dt.timedelta(days=60)) == 0

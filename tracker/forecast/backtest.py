@@ -13,7 +13,8 @@ at the truth cutoff, never before the benchmark's publication. Scoring rules:
   yet known at T) is dropped and counted: no forecast is scored against an
   event before its as-of date;
 * the truth cutoff is the benchmark's own data end (the newest date its scores
-  became known): what happens after it is unknown, not "never";
+  became known) less its reporting lag (``benchmark_truth``): what happens
+  after it is unknown, not "never";
 * resolved forecasts give the error of the median (months, + = too late);
   open forecasts whose 80% interval ended before the cutoff are *overdue* and
   count as misses in the 80% coverage; other open forecasts are left out of
@@ -299,13 +300,44 @@ def _truth(store: Store, b: Benchmark, last: dt.date) -> tuple[pl.DataFrame, dt.
 
 
 def benchmark_truth(rows: pl.DataFrame, last: dt.date) -> tuple[pl.DataFrame, dt.date, bool]:
-    """(rows, truth cutoff, stopped): the cutoff is the newest date a score of ``rows`` became known; the
-    series stopped when its newest model is more than ``STALE_DAYS`` older than the data's end ``last``."""
+    """(rows, truth cutoff, stopped). The series stopped when its newest model is more than ``STALE_DAYS``
+    older than the data's end ``last``.
+
+    Events are dated by release, and a score becomes known some time after its model's release, so the
+    newest date a score of ``rows`` became known is not the last release date the data can judge: a
+    crossing by a model released a few weeks before it is mostly not in the data yet. The cutoff is that
+    newest known date less the benchmark's own reporting lag, the upper quartile of (known date - release)
+    over its models of the year before (``REPORT_LAG_MIN_ROWS`` at least; else no lag). On a stopped series
+    no lag is taken: its last scores had long enough to arrive.
+    """
     if rows.height == 0:
         return rows, last, True
-    cutoff = date_max(rows["known_date"])
+    newest = date_max(rows["known_date"])
     stale = (last - date_max(rows["release_date"])).days > STALE_DAYS
-    return rows, cutoff, stale
+    return rows, newest if stale else newest - dt.timedelta(days=report_lag_days(rows, newest)), stale
+
+
+#: Models in the year before the newest known date needed to measure a benchmark's reporting lag.
+REPORT_LAG_MIN_ROWS = 5
+
+
+def report_lag_days(rows: pl.DataFrame, newest: dt.date) -> int:
+    """The upper quartile of the days from release (or the benchmark's publication, when later) to known
+    date over the models released in the year before ``newest`` (0 when fewer than ``REPORT_LAG_MIN_ROWS``)."""
+    # a score can be known no earlier than the benchmark's publication: the lag runs from the later of the two
+    start = (
+        pl.max_horizontal("release_date", pl.col("benchmark_published").fill_null(pl.col("release_date")))
+        if "benchmark_published" in rows.columns
+        else pl.col("release_date")
+    )
+    recent = rows.filter(pl.col("release_date") >= newest - dt.timedelta(days=365)).select(
+        (pl.col("known_date") - start).dt.total_days().clip(lower_bound=0).alias("lag")
+    )
+    if recent.height < REPORT_LAG_MIN_ROWS:
+        return 0
+    lag = recent["lag"]
+    q = lag.quantile(0.75, interpolation="linear")
+    return int(math.ceil(q)) if q is not None else 0
 
 
 def outcome(reached: bool, stale: bool, hi80, cutoff) -> str:
@@ -368,7 +400,10 @@ def run(
         if stale:
             stale_b.append(b.id)
         c_year = _year(cutoff)
-        events = {t: _event(truth, t) for t in grid_t}
+        # censored at the cutoff: a crossing released after it is "not by the cutoff", like the ones not
+        # reported yet (counting the reported ones as resolved and leaving the others open would keep only
+        # the outcomes that happened to arrive early)
+        events = {t: ev if (ev := _event(truth, t))[0] is None or ev[0] <= c_year else (None, None) for t in grid_t}
         sota_truth = state_of_the_art(truth)
         for T in dates:
             done += 1
