@@ -359,6 +359,11 @@ def outcome(reached: bool, stale: bool, hi80, cutoff) -> str:
     return "open"
 
 
+def _censored(event: tuple[float | None, str | None], cutoff: float) -> tuple[float | None, str | None]:
+    """``event``, or (None, None) when it falls after ``cutoff`` (decimal years)."""
+    return event if event[0] is None or event[0] <= cutoff else (None, None)
+
+
 def _event(rows: pl.DataFrame, t: float) -> tuple[float | None, str | None]:
     """(decimal year, model id) of the crossing event in ``rows``, or (None, None)."""
     hit = first_reached(rows, t)
@@ -403,7 +408,7 @@ def run(
         # censored at the cutoff: a crossing released after it is "not by the cutoff", like the ones not
         # reported yet (counting the reported ones as resolved and leaving the others open would keep only
         # the outcomes that happened to arrive early)
-        events = {t: ev if (ev := _event(truth, t))[0] is None or ev[0] <= c_year else (None, None) for t in grid_t}
+        events = {t: _censored(_event(truth, t), c_year) for t in grid_t}
         sota_truth = state_of_the_art(truth)
         for T in dates:
             done += 1

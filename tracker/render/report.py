@@ -99,18 +99,24 @@ def bottom_line(fc: Forecast) -> list[str]:
         )
     out = _wrap(headline)
     t = fc.track
+    left_out = (
+        f" Left out: {plural(t.dropped, 'target-date')} whose crossing had happened but was not known yet at the "
+        "forecast's date."
+        if t is not None and t.dropped
+        else ""
+    )
     if t is not None and t.n_coverage:
         out += _sub(
             f"Track record ({t.grid} backtest of the data to {t.data_end}, {b.name}): its 80% ranges held the "
             f"date in {t.hits} of {t.n_coverage} past forecasts (overdue counted as misses); median error "
             f"{_num(t.mae_months)} months, bias {_num(t.bias_months, '{:+.1f}')}; CRPS "
-            f"{_num(t.crps_ratio_linear, '{:.2f}')}x the straight line's."
-            + (
-                f" Left out: {plural(t.dropped, 'target-date')} whose crossing had happened but was not known yet "
-                "at the forecast's date."
-                if t.dropped
-                else ""
-            )
+            f"{_num(t.crps_ratio_linear, '{:.2f}')}x the straight line's." + left_out
+        )
+    elif t is not None and t.n:
+        out += _sub(
+            f"Track record ({t.grid} backtest of the data to {t.data_end}, {b.name}): none of its "
+            f"{plural(t.n, 'past forecast')} can be judged yet (no crossing and no 80% range over by the "
+            f"benchmark's truth cutoff, its data end less its reporting lag)." + left_out
         )
     else:
         young = b.published is not None and fc.data_end is not None and (fc.data_end - b.published).days < 365
