@@ -419,3 +419,11 @@ def test_the_truth_cutoff_takes_off_the_benchmarks_reporting_lag() -> None:
     assert bt.report_lag_days(pub, published + dt.timedelta(days=10)) == 10
     # too few recent models: no lag
     assert bt.report_lag_days(rows.head(3), max(rel) + dt.timedelta(days=60)) == 0
+
+
+def test_crossings_after_the_truth_cutoff_are_censored() -> None:
+    # a crossing released after the cutoff is "not by the cutoff" even when its score has arrived, like the
+    # ones not reported yet: the backtest keeps only what is known for every forecast alike
+    assert bt._censored((2026.40, "m1"), 2026.32) == (None, None)
+    assert bt._censored((2026.30, "m1"), 2026.32) == (2026.30, "m1")
+    assert bt._censored((None, None), 2026.32) == (None, None)
