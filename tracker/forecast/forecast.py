@@ -45,6 +45,7 @@ from tracker.forecast.summary import (
     best_so_far,
     compute_flag,
     freshness,
+    load_track_record,
     track_record,
     year_flags,
 )
@@ -402,6 +403,7 @@ def forecast(
         needed = extra.get("log10_compute")
         flags += compute_flag(needed.median if needed is not None else None)
     pt = f.point(target)
+    record = load_track_record()  # read once for both fields
     return Forecast(
         benchmark=benchmark,
         target=target,
@@ -428,8 +430,8 @@ def forecast(
         data_end=data_end,
         best=best_so_far(store, benchmark, sel.rows, as_of),
         freshness=freshness(store, data_end),
-        track=track_record(benchmark.id, method),
-        backtested=backtested(),
+        track=track_record(benchmark.id, method, record),
+        backtested=backtested(record),
         flags=tuple(flags),
         **extra,
     )
