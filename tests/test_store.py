@@ -180,3 +180,40 @@ def test_the_library_join_equals_the_view(tiny: Path) -> None:
     assert mine.schema == view.schema
     assert mine.height == view.height == t.scores.height
     assert mine.sort(key, nulls_last=True).equals(view.sort(key, nulls_last=True))
+
+
+def test_frontier_trend_leaves_out_compute_imputed_from_benchmarks(tiny: Path) -> None:
+    """A frontier model whose compute Epoch AI imputed from benchmark scores is in no trend by default: a score
+    forecast dated by a trend fitted partly on scores would be circular (docs/method.md, section 4)."""
+    models = tiny / "models.csv"
+    models.write_text(
+        models.read_text()
+        + "imputed-1,Imputed One,imputed-1,TestOrg,2023-03-01,https://example.org/i,false,9e25,,,speculative,"
+        "benchmarks,Test fixture,https://example.org/compute,,false,true,Language,\n"
+        + "imputed-2,Imputed Two,imputed-2,TestOrg,2023-04-01,https://example.org/j,false,9e25,,,likely,"
+        "hardware;benchmarks,Test fixture,https://example.org/compute,,false,true,Language,\n"
+    )
+    t = data.load(tiny)
+    since = dt.date(2000, 1, 1)
+    with Store(t) as s:
+        default = s.frontier(TODAY, since)["model_id"].to_list()
+        every = s.frontier(TODAY, since, include_imputed=True)["model_id"].to_list()
+        flags = dict(s.query("SELECT model_id, compute_imputed FROM frontier_models").iter_rows())
+    assert "imputed-1" not in default and "imputed-2" not in default
+    imputed = {m for m, flag in flags.items() if flag}
+    assert {"imputed-1", "imputed-2"} <= imputed
+    assert set(every) - set(default) == imputed and not imputed & set(default)
+
+
+def test_compute_forecast_reports_the_frontier_models_its_trend_left_out(tiny: Path) -> None:
+    from tracker import api
+    from tracker.render.report import report
+
+    fc = api.forecast("toy", 0.9, data=tiny, n_boot=200, seed=7, method="compute")
+    every = api.forecast("toy", 0.9, data=tiny, n_boot=200, seed=7, method="compute", include_imputed=True)
+    # the fixture's eight models are all frontier; m25's compute is imputed from benchmarks, nocomp has none
+    assert fc.data.n_frontier_imputed_excluded == 1 and fc.trend is not None and fc.trend.n == 6
+    assert every.data.n_frontier_imputed_excluded == 0 and every.trend is not None and every.trend.n == 7
+    assert "  left out: 1 frontier model with compute imputed from benchmarks" in report(fc).splitlines()
+    assert not any(line.startswith("  left out:") and "frontier model" in line for line in report(every).splitlines())
+    assert fc.to_dict()["data"]["n_frontier_imputed_excluded"] == 1

@@ -56,7 +56,7 @@ def selection_opts(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--include-imputed",
         action="store_true",
-        help="also fit models whose compute Epoch AI imputed from benchmark scores",
+        help="also use compute Epoch AI imputed from benchmark scores (in the score fit and the frontier trend)",
     )
 
 

@@ -339,10 +339,15 @@ class Store:
             .sort(list(_SCORES_ORDER), nulls_last=[n != "model_version" for n in _SCORES_ORDER], maintain_order=True)
         )
 
-    def frontier(self, as_of: dt.date, since: dt.date) -> pl.DataFrame:
-        """Frontier models (Epoch AI's top-10 definition) with compute released in [since, as_of], one per line."""
+    def frontier(self, as_of: dt.date, since: dt.date, *, include_imputed: bool = False) -> pl.DataFrame:
+        """Frontier models (Epoch AI's top-10 definition) with compute released in [since, as_of], one per line.
+
+        Compute imputed from benchmark scores (``compute_imputed``) is left out unless ``include_imputed``:
+        a score forecast dated by a trend fitted partly on scores would be circular (docs/method.md, section 4).
+        """
         front = self.frontier_models()
-        return front.filter((pl.col("release_date") >= since) & (pl.col("release_date") <= as_of))
+        front = front.filter((pl.col("release_date") >= since) & (pl.col("release_date") <= as_of))
+        return front if include_imputed else front.filter(~pl.col("compute_imputed"))
 
     def frontier_models(self) -> pl.DataFrame:
         """Every frontier model with compute (the ``frontier_models`` view), fetched once per load of the tables."""

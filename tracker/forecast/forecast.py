@@ -275,7 +275,9 @@ def forecast(
     as_of = as_of or today
     sel = select(store, benchmark, as_of=as_of, source=source, settings=settings, include_imputed=include_imputed)
     data_end = series_end(sel.rows, as_of)
-    front = store.frontier(data_end, trend_since)
+    front = store.frontier(data_end, trend_since, include_imputed=include_imputed)
+    every_front = store.frontier(data_end, trend_since, include_imputed=True)
+    n_front_imputed = every_front.height - front.height
     rows = sel.flagged
     declined = None
 
@@ -328,6 +330,7 @@ def forecast(
         settings_preference=sel.patterns,
         settings_used=_counted(used["setting"]),
         sources_used=_counted(used["source_name"]),
+        n_frontier_imputed_excluded=n_front_imputed,
     )
     notes: list[str] = []
     extra: dict = {}

@@ -51,6 +51,7 @@ class DataUsed:
     settings_preference: tuple[str, ...]
     settings_used: dict[str, int]
     sources_used: dict[str, int]
+    n_frontier_imputed_excluded: int = 0  # frontier models left out of the compute trend (imputed compute)
 
 
 @dataclass(frozen=True)

@@ -269,12 +269,19 @@ def compute_lines(fc: Forecast) -> list[str]:
         "",
         f"Frontier compute trend ({t.n} frontier models since {date(t.since)}): x{t.growth_per_year:.2f} per year, "
         f"doubling every {t.doubling_time_years * 12:.1f} months; largest so far {flop(fc.frontier_max_log10_compute)}",
+        *_imputed_out(fc),
         "",
         f"Date the frontier reaches that compute: median {date(fc.year.median)}",
         f"  80%: {span(fc.year, 'lo80', 'hi80', date)}",
         f"  95%: {span(fc.year, 'lo95', 'hi95', date)}",
     ]
     return out
+
+
+def _imputed_out(fc: Forecast) -> list[str]:
+    """The frontier models the compute trend left out because their compute was imputed from benchmarks."""
+    n = fc.data.n_frontier_imputed_excluded
+    return [f"  left out: {plural(n, 'frontier model')} with compute imputed from benchmarks"] if n else []
 
 
 def fit_lines(fc: Forecast) -> list[str]:

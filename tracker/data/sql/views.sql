@@ -1,6 +1,11 @@
 -- Views over the registered tables (benchmarks, models, scores).
 -- Loaded once per connection by tracker.store; never formatted with user input.
 
+-- A compute estimate Epoch AI imputed from benchmark scores (its estimation method names
+-- "benchmarks", alone or beside another): fitting scores on it would fit scores on scores, so
+-- score fits and the frontier trend leave it out by default (docs/method.md, sections 1 and 4).
+CREATE OR REPLACE MACRO compute_imputed(method) AS coalesce(method LIKE '%benchmarks%', false);
+
 -- How long after a model's release each source's numbers become known, measured on the
 -- rows that carry a date (docs/method.md, section 6). Only "contemporaneous" rows count: a
 -- model released on or after the source's first dated row (the source existed when the
@@ -98,7 +103,7 @@ SELECT
     m.confidence,
     m.estimation_method,
     m.compute_source,
-    coalesce(m.estimation_method LIKE '%benchmarks%', false) AS compute_imputed,
+    compute_imputed(m.estimation_method)     AS compute_imputed,
     coalesce(m.frontier, false)              AS frontier,
     m.open_weights,
     s.score,
@@ -120,9 +125,12 @@ JOIN benchmarks AS b ON b.id = s.benchmark_id;
 
 -- The frontier compute trend's points: each model line once (its first release with an
 -- estimate; versions carry no compute of their own), previews never (they are in no trend).
+-- compute_imputed marks estimates Epoch AI derived from benchmark scores, which the trend leaves
+-- out unless asked (tracker.data.store.Store.frontier).
 CREATE OR REPLACE VIEW frontier_models AS
 SELECT id AS model_id, name AS model_name, organization, release_date,
-       compute_flop, log10(compute_flop) AS log10_compute, confidence, estimation_method, compute_source
+       compute_flop, log10(compute_flop) AS log10_compute, confidence, estimation_method, compute_source,
+       compute_imputed(estimation_method) AS compute_imputed
 FROM models
 WHERE frontier AND compute_flop IS NOT NULL AND NOT preview
 QUALIFY row_number() OVER (PARTITION BY family ORDER BY release_date, id) = 1;
