@@ -74,7 +74,8 @@ def _expected_known(scores: pl.DataFrame, models: pl.DataFrame, benchmarks: pl.D
         .map_elements(lambda r: lag(r["source_name"], r["source_kind"]), return_dtype=pl.Int64)
         .alias("lag")
     )
-    # a lab figure read in an arXiv paper: known from the first day after the month its identifier names
+    # a figure read in an arXiv paper (lab or third-party): known from the first day after the month its
+    # identifier names
     ym = pl.col("source_url").str.extract_groups(r"arxiv\.org/(?:abs|pdf)/(\d{2})(\d{2})\.")
     j = j.with_columns(
         pl.date(2000 + ym.struct.field("1").cast(pl.Int32), ym.struct.field("2").cast(pl.Int32), 1)
@@ -97,7 +98,12 @@ def _expected_known(scores: pl.DataFrame, models: pl.DataFrame, benchmarks: pl.D
                 pl.col("arxiv_after").fill_null(pl.col("release_date")),
             )
         )
-        .otherwise(pl.min_horizontal(anchor + pl.duration(days=pl.col("lag")), pl.lit(vintage)))
+        .otherwise(
+            pl.max_horizontal(
+                pl.min_horizontal(anchor + pl.duration(days=pl.col("lag")), pl.lit(vintage)),
+                pl.col("arxiv_after").fill_null(pl.col("release_date")),
+            )
+        )
         .alias("known")
     )
 
@@ -151,6 +157,23 @@ def test_undated_third_party_score_counts_from_release_plus_lag(tmp_path: Path) 
     assert before["score"].item() < 0.9 and before["source_kind"].item() == "lab"
     assert after["score"].item() == 0.99
     assert later_models.height == 0
+
+
+@pytest.mark.parametrize("kind", ["independent", "lab"])
+def test_undated_figure_from_a_later_arxiv_paper_counts_from_the_month_after_it(tmp_path: Path, kind: str) -> None:
+    # s040 (released 2021-05-01) re-scored 0.99 in a paper of December 2022 (arXiv 2212.x): neither the lab rule
+    # (release) nor the third-party lag (release + 183 days) may make it visible before 2023-01-01
+    checked = "2026-01-01: read in stored copy of https://arxiv.org/abs/2212.01234" if kind == "lab" else ""
+    extra = [f"s040,syn,0.99,,5-shot,,,{kind},Later report,https://arxiv.org/abs/2212.01234,,{checked},\n"]
+    t = data.load(write_synthetic(tmp_path / "d", extra_scores=extra))
+    b = resolve_benchmark(t, "syn")
+    with Store(t) as s:
+        before = select(s, b, as_of=dt.date(2022, 12, 31)).rows.filter(pl.col("model_id") == "s040")
+        after = select(s, b, as_of=dt.date(2023, 1, 1)).rows.filter(pl.col("model_id") == "s040")
+        rule = s.query("SELECT known_date, known_rule FROM scores_joined WHERE source_name = 'Later report'")
+    assert before["score"].item() < 0.9 and after["score"].item() == 0.99
+    known, how = rule.row(0)
+    assert known == dt.date(2023, 1, 1) and "after the arXiv month" in how
 
 
 # -- the 3-covariate GLM ------------------------------------------------------------------

@@ -6,6 +6,14 @@
 -- score fits and the frontier trend leave it out by default (docs/method.md, sections 1 and 4).
 CREATE OR REPLACE MACRO compute_imputed(method) AS coalesce(method LIKE '%benchmarks%', false);
 
+-- The first day after the month an arXiv identifier in a URL names (arxiv.org/abs/2309.03450 ->
+-- 2023-10-01): a figure read in that paper is known no earlier. NULL for any other URL (the
+-- regular expressions run only on arxiv.org URLs: on every row they doubled the join's CPU).
+CREATE OR REPLACE MACRO arxiv_known(url) AS CASE WHEN contains(url, 'arxiv.org/') THEN CAST(make_date(
+    2000 + TRY_CAST(regexp_extract(url, 'arxiv\.org/(abs|pdf)/(\d{2})(\d{2})\.', 2) AS INTEGER),
+    TRY_CAST(regexp_extract(url, 'arxiv\.org/(abs|pdf)/(\d{2})(\d{2})\.', 3) AS INTEGER), 1) + INTERVAL 1 MONTH AS DATE)
+    END;
+
 -- How long after a model's release each source's numbers become known, measured on the
 -- rows that carry a date (docs/method.md, section 6). Only "contemporaneous" rows count: a
 -- model released on or after the source's first dated row (the source existed when the
@@ -40,7 +48,11 @@ FROM contemporaneous GROUP BY source_kind;
 --   * an undated third-party evaluation: its source's measured lag (source_lags) after
 --     the latest of the model's release, the benchmark's publication and the
 --     benchmark's first dated score, but no later than the data's vintage (the newest
---     date anywhere in the data: the row was in the files by then).
+--     date anywhere in the data: the row was in the files by then);
+--   * either, when read in an arXiv paper: no earlier than the first day after the month its
+--     identifier names (a later report's figure for an older model, e.g. the DeepSeek-V3 report's
+--     DeepSeek-V2 numbers or the XGen-7B report's GPT-J figure, was otherwise "known" at that
+--     model's release or a lag after it).
 -- A macro over a table name so that the one definition serves both scores_joined (rows_table
 -- 'scores') and tracker.data.store, which dates a narrow copy of the scores carrying each row's
 -- position and takes the wide columns from the tables it already holds (a million joined rows
@@ -50,26 +62,21 @@ SELECT
     s.*,
     CASE
         WHEN s.date_reported IS NOT NULL THEN s.date_reported
-        -- an undated lab figure read in an arXiv paper is known no earlier than the first day after the
-        -- month its identifier names (a later report's figure for an older model, e.g. the DeepSeek-V3
-        -- report's DeepSeek-V2 numbers, was otherwise "known" at that model's release)
         WHEN s.source_kind = 'lab' THEN greatest(m.release_date, coalesce(b.published, m.release_date),
-            CASE WHEN contains(s.source_url, 'arxiv.org/') THEN coalesce(CAST(make_date(
-                2000 + TRY_CAST(regexp_extract(s.source_url, 'arxiv\.org/(abs|pdf)/(\d{2})(\d{2})\.', 2) AS INTEGER),
-                TRY_CAST(regexp_extract(s.source_url, 'arxiv\.org/(abs|pdf)/(\d{2})(\d{2})\.', 3) AS INTEGER), 1)
-                + INTERVAL 1 MONTH AS DATE), m.release_date) ELSE m.release_date END)
-        ELSE least(
+            coalesce(arxiv_known(s.source_url), m.release_date))
+        ELSE greatest(least(
             CAST(greatest(m.release_date, coalesce(b.published, m.release_date), coalesce(bf.first_dated, m.release_date))
                  + to_days(CASE WHEN ls.n >= 10 THEN ls.lag_days WHEN lk.n >= 10 THEN lk.lag_days ELSE 183 END) AS DATE),
-            v.vintage)
+            v.vintage), coalesce(arxiv_known(s.source_url), m.release_date))
     END AS known_date,
     CASE
         WHEN s.date_reported IS NOT NULL THEN 'reported'
-        WHEN s.source_kind = 'lab' AND contains(s.source_url, 'arxiv.org/') AND regexp_matches(s.source_url, 'arxiv\.org/(abs|pdf)/\d{4}\.') THEN 'lab: release, or after the arXiv month'
+        WHEN s.source_kind = 'lab' AND arxiv_known(s.source_url) IS NOT NULL THEN 'lab: release, or after the arXiv month'
         WHEN s.source_kind = 'lab' THEN 'lab: release'
-        WHEN ls.n >= 10 THEN 'lag ' || ls.lag_days || ' days (source: ' || s.source_name || ')'
-        WHEN lk.n >= 10 THEN 'lag ' || lk.lag_days || ' days (kind: ' || s.source_kind || ')'
-        ELSE 'lag 183 days (default)'
+        ELSE CASE WHEN ls.n >= 10 THEN 'lag ' || ls.lag_days || ' days (source: ' || s.source_name || ')'
+                  WHEN lk.n >= 10 THEN 'lag ' || lk.lag_days || ' days (kind: ' || s.source_kind || ')'
+                  ELSE 'lag 183 days (default)' END
+             || CASE WHEN arxiv_known(s.source_url) IS NOT NULL THEN ', or after the arXiv month' ELSE '' END
     END AS known_rule
 FROM query_table(rows_table) AS s
 JOIN models AS m ON m.id = s.model_id
