@@ -100,6 +100,28 @@ def test_progress_chart_step_line_and_date_band(fc) -> None:
     assert band["lo80"] <= band["median"] <= band["hi80"]
 
 
+def test_progress_chart_of_a_reached_target_shows_the_forecast_made_the_day_before(data: Path) -> None:
+    # a forecast "made today" of an event that has happened once drew a band a year after the crossing
+    from tracker.fit.trend import date_from_decimal_year
+
+    def subtitle(spec: dict) -> str:
+        sub = spec["title"]["subtitle"]
+        return " ".join(sub) if isinstance(sub, list) else str(sub)
+
+    fc = api.forecast("toy", 0.5, data=data, n_boot=N_BOOT, seed=7, method="compute")
+    assert fc.reached is not None and fc.hindcast is not None and fc.hindcast.year is not None
+    by_name, spec = layers(charts.progress_chart(fc))
+    assert "made the day before" in subtitle(spec) and "made today" not in subtitle(spec)
+    band = by_name["date80"]["data"]["values"][0]
+    assert band["median"] == date_from_decimal_year(fc.hindcast.year.median).isoformat()
+    assert by_name["crossing_label"]["data"]["values"][0]["label"].startswith("said the day before")
+    # no forecast could be made the day before (too little data for the predictive method): no band at all
+    fc = api.forecast("toy", 0.5, data=data, n_boot=N_BOOT, seed=7)
+    assert fc.reached is not None and fc.hindcast is not None and fc.hindcast.year is None
+    by_name, spec = layers(charts.progress_chart(fc))
+    assert "date80" not in by_name and "crossing" not in by_name and "said" not in subtitle(spec)
+
+
 def test_compute_chart_log_y_trend_and_needed_band(fc) -> None:
     by_name, _ = layers(charts.compute_chart(fc))
     for name in ("points", "trend", "needed_band", "needed", "projection"):

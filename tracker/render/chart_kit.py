@@ -209,7 +209,7 @@ def require(n: int, what: str, fc: Forecast, fix: str) -> None:
 
 def notable(fc: Forecast, pts: pl.DataFrame, labels: list[str] | None) -> pl.DataFrame:
     """The models to name on a chart: ``labels`` (ids or names) if given, else the first to reach the
-    target and the last three state-of-the-art records."""
+    target and the last three state-of-the-art records that are far enough apart in time to be read."""
     if labels:
         keys = [k.strip().lower() for k in labels if k and k.strip()]
         hit = pts.filter(
@@ -228,7 +228,19 @@ def notable(fc: Forecast, pts: pl.DataFrame, labels: list[str] | None) -> pl.Dat
                 "(tracker list scores --bench ...)"
             )
         return hit
-    names = set(state_of_the_art(pts).tail(3)["model_id"].to_list()) if pts.height else set()
+    names: set[str] = set()
+    if pts.height:
+        # the newest records first, each at least an eighth of the chart's time span from the ones already
+        # named: records weeks apart would print their names over each other
+        span = pts["release_date"].max() - pts["release_date"].min()
+        gap = span / 8 if span is not None else dt.timedelta(0)
+        chosen: list[dt.date] = []
+        for model_id, released in reversed(state_of_the_art(pts).select("model_id", "release_date").rows()):
+            if len(chosen) == 3:
+                break
+            if all(abs(released - c) >= gap for c in chosen):
+                names.add(model_id)
+                chosen.append(released)
     if fc.reached is not None:
         names.add(fc.reached.model_id)
     return pts.filter(pl.col("model_id").is_in(list(names)))

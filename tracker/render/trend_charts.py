@@ -55,12 +55,17 @@ def progress_chart(
     first = pts["release_date"].min()
     last = max(pts["release_date"].max(), fc.as_of)
     horizon = last.year + last.timetuple().tm_yday / 366 + PROJECTION_YEARS
-    y = fc.year
+    # A target already reached: the band is what the method said the day before the crossing (the report's
+    # hindcast), not a forecast made today of an event that has happened.
+    hc = fc.hindcast if fc.reached is not None else None
+    y = fc.year if fc.reached is None else (hc.year if hc is not None else None)
+    if y is not None and y.median is None:
+        y = None
 
     def day(v: float | None) -> str:
         return year_to_date(min(horizon if v is None else v, horizon)).isoformat()
 
-    end = max(last, year_to_date(min(y.hi95 or horizon, horizon))) if y.median is not None else last
+    end = max(last, year_to_date(min(y.hi95 or horizon, horizon))) if y is not None else last
     end = end + dt.timedelta(days=60)
     xscale = alt.Scale(domain=[(first - dt.timedelta(days=60)).isoformat(), end.isoformat()])
     x = alt.X("release_date:T", scale=xscale, axis=alt.Axis(title="Release date", format="%Y", tickCount="year"))
@@ -77,7 +82,7 @@ def progress_chart(
         alt.Tooltip("source_name:N", title="source"),
     ]
     layers = []
-    if y.median is not None:
+    if y is not None:
         band = {
             "lo80": day(y.lo80),
             "hi80": day(y.hi80),
@@ -85,7 +90,7 @@ def progress_chart(
             "hi95": day(y.hi95),
             "median": day(y.median),
             "target": fc.target,
-            "top": b.ceiling,
+            "bottom": ymin,  # the label sits low, clear of the state of the art's names near the ceiling
         }
         bd = alt.Data(values=[band])
         layers += [
@@ -114,22 +119,24 @@ def progress_chart(
     layers += hlines(fc, "release_date", (first - dt.timedelta(days=45)).isoformat())
     layers += today_layer(fc, xscale)
     layers += label_layer(chart_rows(notable(fc, pts, labels), cols), x)
-    if y.median is not None:
-        lbl = f"forecast {month(y.median)}"
+    if y is not None:
+        lbl = f"forecast {month(y.median)}" if hc is None else f"said the day before: {month(y.median)}"
         layers += [
             alt.Chart(bd, name="crossing")
             .mark_point(shape="diamond", filled=True, size=150, color=theme.TARGET, stroke="white")
             .encode(x="median:T", y="target:Q"),
             alt.Chart(alt.Data(values=[{**band, "label": lbl}]), name="crossing_label")
-            .mark_text(align="left", baseline="top", dx=5, dy=5, color=theme.TARGET, fontWeight=600)
-            .encode(x="median:T", y="top:Q", text="label:N"),
+            .mark_text(align="right", baseline="bottom", dx=-5, dy=-5, color=theme.TARGET, fontWeight=600)
+            .encode(x="median:T", y="bottom:Q", text="label:N"),
         ]
     if fc.reached is not None:
         r = fc.reached
-        sub = (
-            f"Reached {pct(fc.target)} with {r.model_name} ({r.date.isoformat()}); the {fc.method} forecast "
-            f"made today says {month(y.median)} (80%: {interval(y.lo80, y.hi80, horizon)})"
-        )
+        sub = f"Reached {pct(fc.target)} with {r.model_name} ({r.date.isoformat()})"
+        if hc is not None and y is not None:
+            sub += (
+                f"; the {fc.method} forecast made the day before ({hc.as_of.isoformat()}) said {month(y.median)} "
+                f"(80%: {interval(y.lo80, y.hi80, horizon)}); shaded: its 80% and 95% intervals"
+            )
     else:
         sub = (
             f"Forecast to reach {pct(fc.target)}: {month(y.median)} (80% interval "
