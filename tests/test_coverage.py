@@ -96,6 +96,26 @@ def test_settings_are_kept_apart(tables: data.Tables) -> None:
     assert swe.filter(pl.col("source_kind") == "lab")["setting"].str.contains("scaffold|system").all()
 
 
+def test_list_settings_in_default_matches_what_a_default_fit_uses(tables: data.Tables) -> None:
+    """``tracker list settings`` says in_default=true only for settings a default fit can use: a non-standard
+    setting (parallel test-time compute, a subset of the tasks) is never in it, even when the preference's
+    glob matches it (it once said so for SWE-bench's lab-scaffold-parallel entries)."""
+    from tracker.data import settings as vocab
+    from tracker.data.catalog import resolve_benchmark
+    from tracker.data.select import select
+    from tracker.data.store import Store
+
+    t = vocab.table(tables)
+    assert not t.filter(pl.col("in_default") & (pl.col("kind") != "standard")).height
+    swe = t.filter(pl.col("benchmark_id") == "swe-bench-verified")
+    assert swe.filter(pl.col("setting").str.starts_with("lab-scaffold-parallel"))["in_default"].not_().all()
+    with Store(tables) as s:
+        sel = select(s, resolve_benchmark(tables, "swe"), as_of=dt.date(2026, 6, 30), source="any")
+    used = set(sel.rows["setting"])
+    allowed = swe.filter(pl.col("in_default"))["setting"].to_list()
+    assert used and all(any(vocab.matches(u, a) or u == a for a in allowed) for u in used)
+
+
 def test_gpt4_mmlu_five_shot_is_the_technical_report_figure(tables: data.Tables) -> None:
     row = tables.scores.filter(
         (pl.col("model_id") == "gpt-4")

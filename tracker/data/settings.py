@@ -112,9 +112,11 @@ def table(tables: Tables, bench: str | None = None) -> pl.DataFrame:
         r["id"]: [p.strip() for p in (r["settings"] or "").split(";") if p.strip()]
         for r in tables.benchmarks.iter_rows(named=True)
     }
+    # in the default fit: matched by the benchmark's preference and standard (a non-standard setting, such as
+    # parallel test-time compute, enters a fit only when asked for by name: tracker.data.select)
     default = [
-        any(matches(entry, p) or matches(p, entry) for p in prefs.get(b, []))
-        for b, entry in df.select("benchmark_id", "setting").iter_rows()
+        kind == "standard" and any(matches(entry, p) or matches(p, entry) for p in prefs.get(b, []))
+        for b, entry, kind in df.select("benchmark_id", "setting", "kind").iter_rows()
     ]
     return df.with_columns(
         pl.Series("scores", counts, dtype=pl.Int64), pl.Series("in_default", default, dtype=pl.Boolean)
