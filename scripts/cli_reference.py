@@ -97,7 +97,11 @@ def _splice(text: str, name: str, body: str) -> str:
 
 
 def main() -> int:
-    check = "--check" in sys.argv[1:]
+    args = sys.argv[1:]
+    if args not in ([], ["--check"]):
+        print(__doc__.strip(), file=sys.stderr)
+        return 0 if args in (["-h"], ["--help"]) else 2
+    check = args == ["--check"]
     readme = README.read_text(encoding="utf-8")
     new_readme = _splice(_splice(readme, "commands", commands_table()), "importers", readme_table())
     new_doc = cli_doc() + "\n"

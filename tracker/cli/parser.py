@@ -250,8 +250,9 @@ def _data_commands(sub) -> None:
         sub,
         "sql",
         "query the joined data with SQL (DuckDB)",
-        "Run a read-only SQL query. Tables: benchmarks, models, scores, model_aliases; "
-        "views: scores_joined (scores with model and benchmark columns), frontier_models.",
+        "Run a read-only SQL query. Tables: benchmarks, models, scores, model_aliases, settings; "
+        "views: scores_joined (scores with model and benchmark columns, and each score's known_date), "
+        "frontier_models, source_lags (how long after release each source's undated numbers become known).",
         "tracker sql \"SELECT model_name, score FROM scores_joined WHERE benchmark_id = 'mmlu' "
         'ORDER BY score DESC LIMIT 5"\n'
         'tracker sql "SHOW TABLES" --format csv',
