@@ -103,3 +103,17 @@ def test_near_frontier_means_close_to_the_best_before_it() -> None:
 def test_too_few_recent_models_is_a_clear_error() -> None:
     with pytest.raises(FitError, match="near-frontier models"):
         near_frontier_draws(np.array([2020.0, 2023.5]), np.array([0.0, 1.0]), t0=2024.0, n_boot=100, seed=1)
+
+
+def test_targets_near_the_ceiling_are_not_clipped_into_one() -> None:
+    """Observed scores are clipped before the logit; a target must not be: GPQA 0.997 and 0.9999 once got one
+    date, that of floor + 0.995 (ceiling - floor)."""
+    from tracker.forecast.methods import LOGIT_EPS, fit_predictive
+
+    rng = np.random.default_rng(5)
+    years = np.sort(rng.uniform(2022.0, 2026.0, 60))
+    scores = np.clip(0.25 + 0.75 / (1 + np.exp(-(years - 2024.5) * 1.2)) + rng.normal(0, 0.02, 60), 0.25, 0.999)
+    f = fit_predictive(years, scores, floor=0.25, ceiling=1.0, t0=2026.0, n_boot=400, seed=1)
+    clip = 0.25 + 0.75 * (1 - LOGIT_EPS)
+    medians = [quantiles_with_inf(f.draws(t), [0.5])[0] for t in (clip + 0.0005, clip + 0.002, 0.99999)]
+    assert medians[0] < medians[1] < medians[2]
