@@ -35,7 +35,7 @@ from tracker.data.catalog import Benchmark
 from tracker.data.select import Selection, date_max, date_min, first_reached, select
 from tracker.data.store import Store
 from tracker.errors import FitError, UsageError, plural
-from tracker.fit.resample import DEFAULT_N_BOOT, DEFAULT_SEED, interval, quantiles_with_inf
+from tracker.fit.resample import DEFAULT_N_BOOT, DEFAULT_SEED, Interval, interval, quantiles_with_inf
 from tracker.fit.trend import decimal_year
 from tracker.forecast import methods as m
 from tracker.forecast.details import compute_detail, predictive_detail
@@ -364,11 +364,15 @@ def forecast(
                 seed=seed,
                 trend_since=trend_since,
                 compute_noise=compute_noise,
-                method=method,
+                # the method asked for, with the same fallbacks (a baseline the default fell back to is not
+                # a method one can ask for by name)
+                method=asked if asked is not None else None,
                 hindcast=False,
                 side=False,
             )
-            past = Hindcast(as_of=before, n_fit=h.data.n_fit, log10_compute=h.log10_compute, year=h.year)
+            past = Hindcast(
+                as_of=before, n_fit=h.data.n_fit, log10_compute=h.log10_compute, year=h.year, method=h.method
+            )
         except (FitError, UsageError) as exc:
             past = Hindcast(as_of=before, error=str(exc))
     end_year = float(decimal_year(np.datetime64(data_end)))
@@ -391,6 +395,12 @@ def forecast(
         first = float(decimal_year(np.datetime64(min(date_min(rows["release_date"]), data_end))))
         extra["curve"] = _date_curve(f, f.params.get("floor", benchmark.floor), ceiling, first - 0.5, end_year + 6)
     year = interval(f.draws(target))
+    pt = f.point(target)
+    if method == "predictive" and reached is not None:
+        # the simulation conditions on the present, where the target is already met: every future "reaches"
+        # it at the data's end. The answer to "when" is the crossing itself (a fact, not a forecast).
+        when = float(decimal_year(np.datetime64(reached.date)))
+        year, pt = Interval(when, when, when, when, when, 0.0), when
     flags = year_flags(
         year.median,
         year.lo80,
@@ -405,7 +415,6 @@ def forecast(
     if method == "compute":
         needed = extra.get("log10_compute")
         flags += compute_flag(needed.median if needed is not None else None)
-    pt = f.point(target)
     record = load_track_record()  # read once for both fields
     return Forecast(
         benchmark=benchmark,

@@ -36,6 +36,7 @@ class Hindcast:
     log10_compute: Interval | None = None
     year: Interval | None = None
     error: str | None = None  # why no forecast could be made then
+    method: str | None = None  # the method that ran then (the default may have fallen back)
 
 
 @dataclass(frozen=True)

@@ -272,8 +272,14 @@ def today_layer(fc: Forecast, scale: alt.Scale, field: str = "release_date") -> 
     ]
 
 
+def flag_notes(fc: Forecast) -> str:
+    """The report's flags for a subtitle: a chart is what gets published, so it says them too."""
+    return "".join(f"; not a dependable date: {flag}" for flag in fc.flags)
+
+
 def caveats(fc: Forecast) -> str:
-    out = ""
+    """What a subtitle must say beside the dates: the flags, then thin or open-ended fits."""
+    out = flag_notes(fc)
     if fc.year.share_never >= 0.005:
         out += f"; {fc.year.share_never:.0%} of resamples never reach the target"
     if fc.data.n_fit < FEW_POINTS:

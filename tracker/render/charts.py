@@ -83,7 +83,7 @@ def fit_chart(
     xaxis = flop_axis(lo, hi, "Training compute (FLOP, log scale)")
     ymin = min(0.0, float(pts["score"].min()))
     yscale = alt.Scale(domain=[ymin, b.ceiling], nice=False)
-    yaxis = alt.Axis(title=f"{b.name} score (fraction correct)", format=".0%")
+    yaxis = alt.Axis(title=f"{b.name} score", format=".0%")
     x = alt.X("compute_flop:Q", scale=xscale, axis=xaxis)
 
     pts = pts.with_columns(
@@ -208,7 +208,7 @@ def date_fit_chart(
     x = alt.X("release_date:T", scale=xscale, axis=alt.Axis(title="Release date", format="%Y", tickCount="year"))
     ymin = min(0.0, float(pts["score"].min()))
     yscale = alt.Scale(domain=[ymin, b.ceiling], nice=False)
-    yaxis = alt.Axis(title=f"{b.name} score (fraction correct)", format=".0%")
+    yaxis = alt.Axis(title=f"{b.name} score", format=".0%")
     x0y = x0.year + x0.timetuple().tm_yday / 366
     endy = end.year + end.timetuple().tm_yday / 366
     cv = [

@@ -20,7 +20,9 @@ from tracker.errors import FitError
 from tracker.fit.trend import date_from_decimal_year as year_to_date
 from tracker.forecast.forecast import Forecast
 from tracker.render import theme
-from tracker.render.chart_kit import CAPTION_CHARS, caption_title, chart_rows, pct, sources  # one set of chart helpers
+
+# one set of chart helpers
+from tracker.render.chart_kit import CAPTION_CHARS, caption_title, chart_rows, flag_notes, pct, sources
 
 HISTORY_YEARS = 2  # the date axis starts this many years before the data's end
 
@@ -143,7 +145,7 @@ def fan_chart(
     if sub is None:
         sub = (
             f"First model at {pct(fc.target)}: median {_month(y.median)}, 80% range {_month(y.lo80)} to "
-            f"{_month(y.hi80)}"
+            f"{_month(y.hi80)}" + flag_notes(fc)
             if not fc.reached
             else f"Reached {pct(fc.target)}: {fc.reached.model_name} ({fc.reached.date})"
         )

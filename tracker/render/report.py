@@ -16,6 +16,7 @@ from __future__ import annotations
 import textwrap
 
 from tracker.forecast.forecast import Forecast, MethodLine
+from tracker.forecast.methods import METHODS
 from tracker.render.fmt import counts, date, flop, months, mult, plural, prob, span, year_of
 
 WIDTH = 118
@@ -73,8 +74,9 @@ def bottom_line(fc: Forecast) -> list[str]:
         elif h and h.year is not None:
             med = h.year.median
             miss = "" if med is None else f" ({(med - year_of(r.date)) * 12:+.0f} months vs actual)"
+            hm = h.method or fc.method
             line = (
-                f"A forecast made on {h.as_of} by the {fc.method} method ({plural(h.n_fit or 0, 'model')}) said: "
+                f"A forecast made on {h.as_of} by the {hm} method ({plural(h.n_fit or 0, 'model')}) said: "
                 f"median {date(med)}{miss}, 80% {span(h.year, 'lo80', 'hi80', date)}"
             )
             if h.log10_compute is not None:
@@ -82,10 +84,9 @@ def bottom_line(fc: Forecast) -> list[str]:
                 if fc.reference_model:
                     line += f" = {mult(fc, h.log10_compute.median)} {fc.reference_model.upper()}"
             out += _sub(line)
-            out.append(
-                f"  (reproduce: tracker forecast --bench {b.id} --target {fc.target:g} --as-of {h.as_of} "
-                f"--method {fc.method})"
-            )
+            # a baseline the default fell back to is reproduced by the default, not asked for by name
+            how = f" --method {hm}" if hm in METHODS else ""
+            out.append(f"  (reproduce: tracker forecast --bench {b.id} --target {fc.target:g} --as-of {h.as_of}{how})")
         return out + [""]
     headline = (
         f"Bottom line: a model scoring {fc.target:g} or more is most likely released around "

@@ -131,7 +131,12 @@ def frame(df: pl.DataFrame, fmt: str) -> str:
     if fmt == "csv":
         return df.write_csv()
     if fmt == "json":
-        return json.dumps(df.to_dicts(), default=str, indent=1) + "\n"
+        # NaN and infinity are not JSON: null (a strict parser refused the whole output)
+        rows = [
+            {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in r.items()}
+            for r in df.to_dicts()
+        ]
+        return json.dumps(rows, default=str, indent=1, allow_nan=False) + "\n"
     shown = df.head(TABLE_ROWS)
     with pl.Config(
         tbl_rows=max(shown.height, 1),

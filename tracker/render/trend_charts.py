@@ -70,7 +70,7 @@ def progress_chart(
     xscale = alt.Scale(domain=[(first - dt.timedelta(days=60)).isoformat(), end.isoformat()])
     x = alt.X("release_date:T", scale=xscale, axis=alt.Axis(title="Release date", format="%Y", tickCount="year"))
     ymin = min(0.0, float(pts["score"].min()))
-    yaxis = alt.Axis(title=f"{b.name} score (fraction correct)", format=".0%")
+    yaxis = alt.Axis(title=f"{b.name} score", format=".0%")
     yscale = alt.Scale(domain=[ymin, b.ceiling], nice=False)
     cols = ["model_name", "organization", "release_date", "score", "setting", "source_name"]
     tooltip = [
@@ -134,7 +134,8 @@ def progress_chart(
         sub = f"Reached {pct(fc.target)} with {r.model_name} ({r.date.isoformat()})"
         if hc is not None and y is not None:
             sub += (
-                f"; the {fc.method} forecast made the day before ({hc.as_of.isoformat()}) said {month(y.median)} "
+                f"; the {hc.method or fc.method} forecast made the day before ({hc.as_of.isoformat()}) said "
+                f"{month(y.median)} "
                 f"(80%: {interval(y.lo80, y.hi80, horizon)}); shaded: its 80% and 95% intervals"
             )
     else:
