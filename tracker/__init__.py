@@ -57,6 +57,15 @@ class _CallableForecast(types.ModuleType):
 
         return api.forecast(*args, **kwargs)
 
+    @property
+    def __signature__(self):
+        """The API function's signature, for ``inspect.signature`` and a notebook's call tips."""
+        import inspect
+
+        from tracker import api
+
+        return inspect.signature(api.forecast)
+
 
 class _Package(types.ModuleType):
     """``tracker.forecast(...)`` works even once the subpackage ``tracker.forecast`` is imported.

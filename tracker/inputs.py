@@ -8,6 +8,7 @@ command's output can replace a data file or a saved forecast.
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from pathlib import Path
 
 from tracker.data import location
@@ -22,6 +23,8 @@ def parse_date(value: dt.date | str, name: str = "date") -> dt.date:
     >>> parse_date("2024-05-13")
     datetime.date(2024, 5, 13)
     """
+    if isinstance(value, dt.datetime):  # a datetime (or pandas Timestamp) is a date here: its day
+        value = value.date()
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
@@ -36,6 +39,14 @@ def parse_date(value: dt.date | str, name: str = "date") -> dt.date:
     return d
 
 
+def check_not_future(d: dt.date, name: str = "--as-of") -> dt.date:
+    """Refuse an as-of date after today: data known on a future day are not known yet."""
+    today = dt.date.today()
+    if d > today:
+        raise UsageError(f"{name} {d} is after today ({today}): give today or an earlier date (or leave it out)")
+    return d
+
+
 #: Dates a command accepts: no AI benchmark before 1950; decimal years stay exact to 2200.
 MIN_DATE = dt.date(1950, 1, 1)
 
@@ -43,10 +54,23 @@ MIN_DATE = dt.date(1950, 1, 1)
 MAX_DATE = dt.date(2200, 12, 31)
 
 
+def whole(value: object) -> object:
+    """``value`` as a Python int when it is a whole number of any integer type (numpy's too), else unchanged."""
+    return int(value) if isinstance(value, numbers.Integral) and not isinstance(value, bool) else value
+
+
+def real(value: object) -> object:
+    """``value`` as a Python float when it is a real number of any type (numpy's float32 too), else unchanged."""
+    if isinstance(value, numbers.Real) and not isinstance(value, (bool, int, float)):
+        return float(value)
+    return value
+
+
 def check_boot(n_boot: int | None, default: int) -> int:
     """The resample count to use: ``default`` when None; refuses counts outside [MIN_BOOT, MAX_BOOT]."""
     if n_boot is None:
         return default
+    n_boot = whole(n_boot)  # type: ignore[assignment]
     if isinstance(n_boot, bool) or not isinstance(n_boot, int):
         raise UsageError(f"--boot {n_boot!r} is not a whole number; use one between {MIN_BOOT} and {MAX_BOOT}")
     if not MIN_BOOT <= n_boot <= MAX_BOOT:
@@ -58,6 +82,7 @@ def check_seed(seed: int | None) -> int:
     """The seed to use: the default when None; numpy takes 0 <= seed < 2**63 here."""
     if seed is None:
         return DEFAULT_SEED
+    seed = whole(seed)  # type: ignore[assignment]
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**63:
         raise UsageError(f"--seed {seed!r} is out of range; use a whole number from 0 to {2**63 - 1}")
     return seed
@@ -71,6 +96,7 @@ def check_width(width: object) -> None:
     """Refuse a plot width that is not whole pixels from MIN_WIDTH to MAX_WIDTH (None: the theme's)."""
     if width is None:
         return
+    width = whole(width)
     if isinstance(width, bool) or not isinstance(width, int) or not MIN_WIDTH <= width <= MAX_WIDTH:
         raise UsageError(f"--width {width!r} is out of range; use whole pixels from {MIN_WIDTH} to {MAX_WIDTH}")
 

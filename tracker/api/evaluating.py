@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from tracker.api.figures import chart, save_chart
+from tracker.api.figures import chart, save_record_chart
 from tracker.api.forecasting import BASELINES, METHODS, Forecast
-from tracker.api.reading import data_root, load
+from tracker.api.reading import load
 from tracker.data.catalog import resolve_benchmark
 from tracker.data.store import Store
 from tracker.errors import TrackerError, UsageError
 from tracker.forecast import backtest as backtestmod
 from tracker.forecast import ledger as ledgermod
-from tracker.inputs import check_boot, check_seed, parse_date
+from tracker.inputs import check_boot, check_not_future, check_seed, parse_date
 
 BACKTEST_BOOT = backtestmod.BACKTEST_BOOT
 
@@ -36,7 +36,14 @@ def backtest(
     """
     n_boot = check_boot(n_boot, BACKTEST_BOOT)
     seed = check_seed(seed)
-    dates = [parse_date(d, "as_of") for d in as_of] if as_of else None
+    if isinstance(as_of, (str, dt.date)):  # one date, not the characters of one
+        as_of = [as_of]
+    dates = [check_not_future(parse_date(d, "--as-of")) for d in as_of] if as_of else None
+    if isinstance(methods, str):
+        methods = [methods]
+    for name in methods or ():
+        if name not in METHODS + BASELINES:
+            raise UsageError(f"unknown method {name!r}; use any of: {', '.join(METHODS + BASELINES)}")
     tables = load(data)
     if isinstance(benches, str):
         benches = [benches]
@@ -62,6 +69,8 @@ def ledger(folder: str | Path | None = None, *, data: str | Path | None = None) 
 
     >>> [(r.path, r.check, r.status) for r in tracker.ledger()]  # doctest: +SKIP
     """
+    if folder is not None and str(folder) != "" and not Path(folder).is_dir():
+        raise UsageError(f"ledger folder {folder} does not exist or is not a folder; check the path")
     return ledgermod.score(folder, data=data)
 
 
@@ -76,11 +85,13 @@ def save_forecast(
 
     >>> tracker.save_forecast(fc, {"bench": "mmlu", "target": 0.9}, folder="my-ledger")  # doctest: +SKIP
     """
-    path = ledgermod.save(fc, inputs, folder=folder, data_dir=data_root(data))
+    # ``data`` as given, not resolved: the ledger of the shipped data is found (and refused as read only)
+    # only when no data folder was named; a resolved path would pass for --data and write into the package
+    path = ledgermod.save(fc, inputs, folder=folder, data_dir=data)
     written = [path]
     try:
         kind = "fan" if fc.method == "predictive" else "fit"
-        written.append(save_chart(chart(kind, fc), path.with_suffix(".svg"), exclusive=True))
+        written.append(save_record_chart(chart(kind, fc), path.with_suffix(".svg")))
     except (TrackerError, ValueError, OSError):  # the record is the ledger entry; the chart is a courtesy
         pass
     return written

@@ -19,7 +19,7 @@ from tracker.forecast import methods as methodsmod
 from tracker.forecast.forecast import DEFAULT_BOOT, DEFAULT_TREND_SINCE, year_dates
 from tracker.forecast.forecast import Forecast as _Forecast
 from tracker.forecast.forecast import forecast as _forecast
-from tracker.inputs import check_boot, check_seed, parse_date
+from tracker.inputs import check_boot, check_not_future, check_seed, parse_date, real
 from tracker.render import report as reportmod
 
 METHODS = methodsmod.METHODS
@@ -89,11 +89,16 @@ def forecast(
     n_boot = check_boot(n_boot, DEFAULT_BOOT)
     seed = check_seed(seed)
     as_of_d = parse_date(as_of, "--as-of") if as_of is not None else None  # "" is an error, not today
+    if as_of_d is not None:
+        check_not_future(as_of_d)
     since = parse_date(trend_since, "trend_since")
     tables = load(data)
     b = resolve_benchmark(tables, bench)
+    if isinstance(settings, str):  # one pattern, not its letters
+        settings = [settings]
     if settings:
         settings = settingsmod.check_patterns(tables, b, settings)
+    target, ceiling = real(target), real(ceiling)  # numpy's float32 and friends are numbers too
     with Store(tables) as store:
         return Forecast.wrap(
             _forecast(

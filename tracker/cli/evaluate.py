@@ -14,7 +14,7 @@ from tracker.render import text
 def cmd_backtest(a) -> int:
     for out in (a.chart, a.calibration_chart):
         if out:
-            api.check_chart_path(out)
+            api.check_chart_path(out, data=a.data)
     with progress.counter("backtest (benchmark x as-of date)", progress.wanted(a.json)) as step:
         bt = api.backtest(
             a.bench,
@@ -28,10 +28,10 @@ def cmd_backtest(a) -> int:
         )
     print(json.dumps(bt.to_dict(), indent=1) if a.json else text.backtest_text(bt))
     if a.chart:
-        path = api.save_chart(api.backtest_chart(bt), a.chart)
+        path = api.save_chart(api.backtest_chart(bt), a.chart, data=a.data)
         print(f"wrote {path}", file=sys.stderr)
     if a.calibration_chart:
-        path = api.save_chart(api.backtest_chart(bt, "calibration"), a.calibration_chart)
+        path = api.save_chart(api.backtest_chart(bt, "calibration"), a.calibration_chart, data=a.data)
         print(f"wrote {path}", file=sys.stderr)
     return 0
 

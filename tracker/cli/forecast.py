@@ -21,7 +21,7 @@ def _draw(kind: str, fc, a, paths) -> None:
     """Build the chart once and write it to every path (one fit, several files)."""
     chart = api.chart(kind, fc, title=a.title, subtitle=a.subtitle, width=a.width, labels=getattr(a, "label", None))
     for path in progress.each(paths, "charts", progress.wanted() and len(paths) > 1):
-        api.save_chart(chart, path, a.scale)
+        api.save_chart(chart, path, a.scale, data=getattr(a, "data", None))
         print(f"wrote {path}", file=sys.stderr)
 
 

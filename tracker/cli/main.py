@@ -33,7 +33,6 @@ from importlib import import_module
 for _var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
-from tracker.cli.parser import UsageLine, build_parser  # noqa: E402
 from tracker.errors import TrackerError  # noqa: E402
 
 # -- which module runs each command (imported when the command runs) ------------------------
@@ -97,7 +96,11 @@ def _end_now(code: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     console = argv is None  # run as the tracker command (not called from Python)
-    code = _main(argv)
+    try:
+        code = _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C while the parser and its imports load: nothing has been written yet
+        words = list(sys.argv[1:] if argv is None else argv)
+        code = _error("interrupted; nothing was done", 130, "--json" in words)
     if console:
         _end_now(code)
     return code
@@ -111,7 +114,10 @@ def _main(argv: list[str] | None) -> int:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     except ValueError:  # not the main thread (embedded use): leave signals alone
         pass
-    # Only the parser of the command asked for (the whole one for --help, --version or a typo).
+    # Only the parser of the command asked for (the whole one for --help, --version or a typo); imported here,
+    # inside main's Ctrl-C guard, since it loads the library
+    from tracker.cli.parser import UsageLine, build_parser
+
     parser = build_parser(argv[0] if argv and argv[0] in HANDLERS else None)
     try:
         args, extra = parser.parse_known_args(argv)

@@ -66,6 +66,8 @@ def benchmarks(tables: Tables) -> list[Benchmark]:
 
 def resolve_benchmark(tables: Tables, name: str) -> Benchmark:
     """Find a benchmark by id or alias (aliases live in ``benchmarks.csv``)."""
+    if not isinstance(name, str):
+        raise UsageError(f"a benchmark is named by a string (an id or alias such as 'gpqa'), not {name!r}")
     key = name.strip().lower()
     all_b = benchmarks(tables)
     for b in all_b:

@@ -48,10 +48,18 @@ def table(
 ) -> pl.DataFrame:
     """Rows of ``benchmarks``, ``models``, ``scores`` or ``settings`` matching the filters."""
     t = tables
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+        raise UsageError(f"--limit {limit!r} is not a whole number; use 1 to {MAX_LIMIT:,}")
     if limit is not None and not 1 <= limit <= MAX_LIMIT:
         raise UsageError(f"--limit {limit} is out of range; use 1 to {MAX_LIMIT:,} (or leave it out for every row)")
+    if source is not None and source not in ("lab", "independent"):
+        raise UsageError(f"--source {source!r} filters scores by kind: use lab or independent")
     if what == "benchmarks":
         df = t.benchmarks.select(BENCHMARK_COLUMNS)
+        if bench:
+            df = df.filter(pl.col("id") == resolve_benchmark(t, bench).id)
+        if setting or source:
+            raise UsageError("--setting and --source filter scores, not benchmarks")
     elif what == "models":
         df = t.models
         if bench:

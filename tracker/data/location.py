@@ -113,6 +113,8 @@ def init(dest: str | os.PathLike) -> tuple[Path, Path]:
     Refuses a ``dest`` that already holds a ``datasets/`` folder: nothing is
     ever overwritten. Returns the two folders.
     """
+    if not str(dest).strip():
+        raise UsageError("give the folder to make the working copy in, e.g. tracker data init my-tracker")
     dest = Path(dest)
     data, led = dest / "datasets", dest / "forecasts"
     if data.exists():

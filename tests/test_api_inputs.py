@@ -1,0 +1,92 @@
+"""The Python API as a notebook calls it: the values a notebook passes, and the files it must never write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tracker import api
+from tracker.cli.main import main
+from tracker.data import location
+from tracker.errors import UsageError
+
+N_BOOT = 200
+
+
+@pytest.fixture
+def fc(tiny: Path):
+    return api.forecast("toy", 0.99, data=tiny, n_boot=N_BOOT, seed=7)  # not reached: a ledger could save it
+
+
+def test_save_forecast_without_a_data_folder_refuses_the_shipped_ledger(fc, monkeypatch) -> None:
+    # a plain pip install, run from a folder with no datasets/: the ledger is the package's, read only. A resolved
+    # data path once passed for --data, and the record went into site-packages (or the repository's forecasts/)
+    monkeypatch.delenv("TRACKER_DATA")
+    assert location.find().origin == "shipped"
+    before = sorted(location.SHIPPED_LEDGER.iterdir())
+    with pytest.raises(UsageError, match="read only|working copy"):
+        api.save_forecast(fc, {"bench": "toy", "target": 0.99})
+    assert sorted(location.SHIPPED_LEDGER.iterdir()) == before
+
+
+def test_save_chart_never_replaces_a_data_file(fc, tiny: Path) -> None:
+    chart = api.chart("fan", fc)
+    before = (tiny / "datapackage.json").read_bytes()
+    with pytest.raises(UsageError, match="holds the data"):
+        api.save_chart(chart, tiny / "datapackage.json", data=tiny)
+    assert (tiny / "datapackage.json").read_bytes() == before
+
+
+def test_backtest_chart_into_the_data_folder_is_refused_before_any_work(tiny: Path, capsys) -> None:
+    before = (tiny / "datapackage.json").read_bytes()
+    rc = main(["backtest", "--data", str(tiny), "--bench", "toy", "--chart", str(tiny / "datapackage.json")])
+    assert rc == 2 and "holds the data" in capsys.readouterr().err
+    assert (tiny / "datapackage.json").read_bytes() == before
+
+
+def test_a_reached_target_is_dated_by_its_crossing_not_the_data_end(tiny: Path) -> None:
+    fc = api.forecast("toy", 0.5, data=tiny, n_boot=N_BOOT, seed=7)  # the default, predictive method
+    assert fc.method == "predictive" and fc.reached is not None
+    d = fc.to_dict()["year_dates"]
+    assert d["median"] == d["lo80"] == d["hi95"] == fc.reached.date.isoformat()
+    assert fc.point_year is not None and math.isclose(fc.point_year, fc.year.median)
+
+
+def test_backtest_checks_method_names_and_takes_one_string_as_one_value(shipped: Path) -> None:
+    with pytest.raises(UsageError, match="unknown method 'nope'"):
+        api.backtest("gpqa", methods=["nope"])
+    one = api.backtest("gpqa", methods="date", as_of="2025-01-01", n_boot=N_BOOT)
+    listed = api.backtest("gpqa", methods=["date"], as_of=["2025-01-01"], n_boot=N_BOOT)
+    assert one.to_dict() == listed.to_dict()
+    assert {s.method for s in one.summaries} <= {"date"}
+
+
+def test_notebook_values_are_accepted(tiny: Path) -> None:
+    base = api.forecast("toy", 0.9, data=tiny, n_boot=N_BOOT, seed=7, as_of="2024-05-01")
+    same = api.forecast(
+        "toy",
+        np.float32(0.9),
+        data=tiny,
+        n_boot=np.int64(N_BOOT),
+        seed=np.int64(7),
+        as_of=dt.datetime(2024, 5, 1, 15, 30),
+    )
+    assert same.to_dict()["year_dates"] == base.to_dict()["year_dates"]
+    assert api.forecast("toy", 0.9, data=tiny, n_boot=N_BOOT, seed=7, settings="5-shot").data.settings_used
+
+
+@pytest.mark.parametrize("bench", [None, 3, ["toy"]])
+def test_a_benchmark_that_is_not_a_string_is_a_usage_error(tiny: Path, bench) -> None:
+    with pytest.raises(UsageError, match="named by a string"):
+        api.forecast(bench, 0.9, data=tiny)
+
+
+def test_unknown_chart_lists_every_kind_and_a_missing_ledger_folder_is_an_error(fc, tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="fan, fit, progress, compute"):
+        api.chart("nope", fc)
+    with pytest.raises(UsageError, match="does not exist"):
+        api.ledger(tmp_path / "no-such-ledger")
