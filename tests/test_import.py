@@ -182,9 +182,50 @@ def test_gpai_keeps_feeds_apart_and_efforts_as_settings(reference: Path, scratch
 def test_unreadable_file_is_one_line(tmp_path: Path, scratch: Path, capsys) -> None:
     bad = tmp_path / "benchmarks_runs.csv"
     bad.write_text("not,the,right,columns\n1,2,3,4\n")
-    (tmp_path / "model_versions.csv").write_text("id,Model\n")
+    (tmp_path / "model_versions.csv").write_text("id,Model\nx,X\n")
     code = main(["import", "epoch-runs", str(bad), "--data", str(scratch)])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "cannot be read as epoch-runs" in err
     code = main(["import", "epoch-models", str(tmp_path / "nope.csv"), "--data", str(scratch)])
     assert code == 2 and "no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "runs.csv:1: file: is empty"),
+        (b"a,b,c\n", "runs.csv:2: file: has a header but no rows"),
+        (b"a,b,c\n1,2,3\n4,5\n", "runs.csv:3: row: 2 fields where the header has 3"),
+        (b'a,b,c\n1,2,3\n"4,5,6\n7,8,9\n', "runs.csv:3: row: unexpected end of data"),
+        (b"a,b,c\n1,\xff,3\n", "runs.csv: byte 0xff is not UTF-8"),
+    ],
+)
+def test_a_malformed_published_file_is_refused_with_its_line(tmp_path: Path, scratch: Path, capsys, content, expected):
+    # rows dropped quietly once read as "nothing new" (exit 0)
+    (tmp_path / "runs.csv").write_bytes(content)
+    (tmp_path / "model_versions.csv").write_text("id,Model\nx,X\n")
+    before = (scratch / "scores.csv").read_bytes()
+    code = main(["import", "epoch-runs", str(tmp_path / "runs.csv"), "--data", str(scratch)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and expected in err, err
+    assert (scratch / "scores.csv").read_bytes() == before
+
+
+def test_bad_scores_in_a_published_file_are_refused_not_offered_as_changes(
+    reference: Path, tmp_path: Path, scratch: Path, capsys
+) -> None:
+    import csv
+
+    f = _files(reference)
+    rows = list(csv.reader(f["runs"].open(encoding="utf-8-sig", newline="")))
+    col = rows[0].index("Best score (across scorers)")
+    for bad in ("nan", "-0.3", "85.0"):
+        rows[5][col] = bad
+        path = tmp_path / "runs.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+        code = main(["import", "epoch-runs", str(path), "--model-versions", str(f["mv"]), "--data", str(scratch)])
+        err = capsys.readouterr().err
+        assert code == 2 and f"runs.csv: {rows[5][rows[0].index('model')]}: score '{bad}'" in err, err
+    assert main(["import", "epoch-runs", str(tmp_path), "--data", str(scratch)]) == 2
+    assert "is a folder" in capsys.readouterr().err

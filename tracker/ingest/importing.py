@@ -13,12 +13,14 @@ command that adds one.
 from __future__ import annotations
 
 import csv
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracker.data.schema import default_data_dir, load_package
+from tracker.errors import DataError
 from tracker.ingest import mappings, writer
 from tracker.ingest.importers import REGISTRY
 from tracker.ingest.importers.gpai import already_known
@@ -397,6 +399,27 @@ def _already_known(kind: str, rows: list[dict[str, str]]) -> Callable[[dict[str,
 IMPORT_STEPS = 3
 
 
+def _check_values(file: str | Path, externals: list) -> None:
+    """Refuse a published file whose scores are not fractions in [0, 1] (NaN, negative, a percent) before any
+    of them is offered as a change: the error names the file and the entry, not our own table."""
+    for ext in externals:
+        for col in ("score", "stderr"):
+            text = (ext.row.get(col) or "").strip()
+            if not text:
+                continue
+            try:
+                v = float(text)
+            except ValueError:
+                v = math.nan
+            top = 1.0 if col == "score" else 0.5
+            if not (math.isfinite(v) and 0 <= v <= top):
+                hint = f" (a percent? write {v / 100:g})" if col == "score" and 1 < v <= 100 else ""
+                raise DataError(
+                    f"{file}: {ext.external_id}: {col} {text!r} is not a fraction in [0, {top:g}]{hint}; "
+                    "check that it is the published file"
+                )
+
+
 def import_file(
     kind: str,
     file: str | Path,
@@ -420,6 +443,7 @@ def import_file(
     file = Path(file)
     say(f"reading {file.name}")
     externals, skipped = read_external(kind, file, model_versions=model_versions, vintage=vintage, epoch_names=names)
+    _check_values(file, externals)
     label = vintage or (vintage_label(file) if kind == "epoch-models" else "")
     holder: dict[str, ImportReport] = {}
 

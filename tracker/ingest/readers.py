@@ -153,6 +153,8 @@ def read_external(
     file = Path(file)
     if kind not in KINDS:
         raise UsageError(f"unknown import kind {kind!r}; use one of {', '.join(KINDS)}")
+    if file.is_dir():
+        raise UsageError(f"{file} is a folder; give the published file in it")
     if not file.is_file():
         raise UsageError(f"{file}: no such file")
     try:

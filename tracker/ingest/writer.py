@@ -35,7 +35,7 @@ import polars as pl
 
 from tracker.data import tables as datamod
 from tracker.data.schema import Package, Resource, load_package
-from tracker.errors import ConflictError, DataError, UsageError
+from tracker.errors import ConflictError, DataError, UsageError, plural
 from tracker.ingest import atomic
 from tracker.ingest.atomic import LOCK_NAME, atomic_write, locked  # noqa: F401 (the writer's own API)
 
@@ -214,8 +214,7 @@ def check_batch(label: str, raw: bytes, res: Resource, *, options: bool = False)
         datamod.check_cells(Path(label), use, df, report)
     if report.errors:
         problems = [_option_message(e, label) if options else e for e in report.errors]
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise DataError(problems[0] + more, problems)
+        raise DataError(problems[0] + _more(problems), problems)
     rows = []
     for i, rec in enumerate(df.iter_rows(named=True), start=2):
         values = {c: (rec.get(c) or "") for c in res.columns}
@@ -304,6 +303,15 @@ def _merge(
     return content, origins, added
 
 
+def _more(problems: list[str]) -> str:
+    """The problems after the first, said on the same line (the second and third in full, then a count)."""
+    rest = problems[1:]
+    if not rest:
+        return ""
+    shown = "; also: " + "; ".join(rest[:2])
+    return shown + (f" (and {plural(len(rest) - 2, 'more problem')})" if len(rest) > 2 else "")
+
+
 def _check_duplicates(state: TableState, adds: list[Row]) -> None:
     pk = state.resource.primary_key
     existing = state.index()
@@ -312,9 +320,14 @@ def _check_duplicates(state: TableState, adds: list[Row]) -> None:
         key = tuple(row.values[c] for c in pk)
         shown = key[0] if len(key) == 1 else "(" + ", ".join(repr(v) for v in key) + ")"
         if key in existing:
+            advice = (
+                "change the setting or source if it is a different result, or fix the file by hand"
+                if len(pk) > 1
+                else "pick another id, or for a later version of this model give a new id with --family"
+            )
             raise ConflictError(
                 f"{row.origin.locate(pk[0])} {shown} already exists at {state.path}:{existing[key] + 2}; "
-                "nothing added (change the setting or source if it is a different result, or fix the file by hand)"
+                f"nothing added ({advice})"
             )
         if key in seen:
             first = seen[key].origin
@@ -364,8 +377,7 @@ def commit(root: str | os.PathLike, build: Callable[[Current], Batch], *, dry_ru
         report, _ = datamod.validate_dir(root, contents)
         errors = [_remap_any(e, current, origins) for e in report.errors]
         if errors:
-            more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-            raise DataError(errors[0] + more, errors)
+            raise DataError(errors[0] + _more(errors), errors)
         before = set(current.warnings)
         warnings = [w for w in (_remap_any(w, current, origins) for w in report.warnings) if w not in before]
         written = []

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tracker.data.location import SHIPPED_DATA
 from tracker.data.schema import load_package
+from tracker.errors import DataError
 from tracker.ingest import mappings
 
 # Column order of our tables, for rows the importers build: read from the datapackage.json shipped with
@@ -48,9 +49,37 @@ def split_effort(version_id: str) -> tuple[str, str]:
 
 
 def read_rows(path: str | Path) -> list[dict[str, str]]:
-    """CSV rows as dicts (BOM tolerated, keys stripped, missing values as "")."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        return [{(k or "").strip(): (v or "") for k, v in row.items()} for row in csv.DictReader(handle)]
+    """CSV rows as dicts (BOM tolerated, keys stripped), every row as wide as the header.
+
+    A published file that is empty, has no rows, is not UTF-8, or has a row of another width (a cut line, an
+    unclosed quote that swallowed the rest of the file) is a ``DataError`` naming the file and the line: a
+    row dropped quietly would look like "nothing new".
+    """
+    rows: list[dict[str, str]] = []
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, strict=True)
+            header = next(reader, None)
+            if header is None or not any(h.strip() for h in header):
+                raise DataError(f"{path}:1: file: is empty; give the published file, with its header line")
+            keys = [h.strip() for h in header]
+            start = 2
+            for fields in reader:
+                if fields and len(fields) != len(keys):
+                    raise DataError(
+                        f"{path}:{start}: row: {len(fields)} fields where the header has {len(keys)} (a cut line, "
+                        "or an unclosed quote); check that it is the published file"
+                    )
+                if fields:
+                    rows.append(dict(zip(keys, fields, strict=True)))
+                start = reader.line_num + 1
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: byte 0x{exc.object[exc.start]:02x} is not UTF-8; re-save the file as UTF-8") from None
+    except csv.Error as exc:
+        raise DataError(f"{path}:{start}: row: {exc}; check that it is the published file") from None
+    if not rows:
+        raise DataError(f"{path}:2: file: has a header but no rows; give the published file")
+    return rows
 
 
 def model_id_for(epoch_model_name: str) -> str:
