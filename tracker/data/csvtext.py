@@ -92,7 +92,11 @@ def parse_text_table(
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = raw[: exc.start].split(b"\n")[-1].count(b",")
-        name = res.columns[col] if col < len(res.columns) else f"field {col + 1}"
+        # the column as the file's own header names it (a batch may order or omit columns)
+        head = raw.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+        named = next(csv.reader([head]), []) if line > 1 else []
+        cols = named or list(res.columns)
+        name = cols[col] if col < len(cols) else f"field {col + 1}"
         report.errors.append(
             f"{loc(path, line, name)} byte 0x{raw[exc.start]:02x} is not UTF-8; re-save the file as UTF-8"
         )

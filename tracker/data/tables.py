@@ -115,12 +115,17 @@ def check_cells(path: Path, res: Resource, df: pl.DataFrame, report: Report, fac
                 )
             if f.maximum is not None:
                 if f.maximum == 1 and f.name in ("score", "floor", "ceiling"):
+                    # a percent is a number from 2 to 100 (1.0000001 is a slip above 1, not 0.01 written as 1%)
                     flag(
-                        ~empty & (num > 1) & (num <= 100),
+                        ~empty & (num >= 2) & (num <= 100),
                         f.name,
                         lambda v: f"{v} looks like a percent; write the fraction {_pct_hint(v)}",
                     )
-                    flag(~empty & (num > 100), f.name, lambda v: f"{v} is above 1; scores are fractions in [0, 1]")
+                    flag(
+                        ~empty & (((num > 1) & (num < 2)) | (num > 100)),
+                        f.name,
+                        lambda v: f"{v} is above 1; scores are fractions in [0, 1]",
+                    )
                 else:
                     flag(
                         ~empty & (num > f.maximum),
@@ -131,8 +136,8 @@ def check_cells(path: Path, res: Resource, df: pl.DataFrame, report: Report, fac
                 flag(
                     ~empty & (num <= f.exclusive_minimum),
                     f.name,
-                    lambda v, m=f.exclusive_minimum: (
-                        f"{v} must be greater than {m}; compute is positive (leave it empty when unknown)"
+                    lambda v, m=f.exclusive_minimum, n=f.name: (
+                        f"{v} must be greater than {m}; {n} is positive (leave it empty when unknown)"
                     ),
                 )
             elif f.minimum is not None:
