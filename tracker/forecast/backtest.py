@@ -22,8 +22,8 @@ at the truth cutoff, never before the benchmark's publication. Scoring rules:
 * the proper score is the threshold-weighted CRPS censored at the cutoff
   (``tracker.fit.scoring.tw_crps``), in months, for every forecast;
 * a benchmark whose fitted series stopped (no model released in its last
-  ``STALE_DAYS`` before the data's end: MMLU 5-shot, which labs stopped
-  reporting) cannot resolve its open targets: those whose 80% interval
+  ``STALE_DAYS`` before the data's end, as a series labs stop reporting, such as
+  MMLU 5-shot, will be) cannot resolve its open targets: those whose 80% interval
   reaches past the stop are labelled *unresolvable* and scored nowhere; those
   whose interval ended before it are overdue (misses, as on a live series);
 * methods are compared on common forecasts only (the keys every compared

@@ -277,9 +277,9 @@ def flag_notes(fc: Forecast) -> str:
     return "".join(f"; not a dependable date: {flag}" for flag in fc.flags)
 
 
-def caveats(fc: Forecast) -> str:
-    """What a subtitle must say beside the dates: the flags, then thin or open-ended fits."""
-    out = flag_notes(fc)
+def caveats(fc: Forecast, *, dates: bool = True) -> str:
+    """What a subtitle must say: the flags when it gives a date (``dates``), then thin or open-ended fits."""
+    out = flag_notes(fc) if dates else ""
     if fc.year.share_never >= 0.005:
         out += f"; {fc.year.share_never:.0%} of resamples never reach the target"
     if fc.data.n_fit < FEW_POINTS:

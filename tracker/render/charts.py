@@ -176,7 +176,7 @@ def fit_chart(
     )
     sub = (
         f"{pct(fc.target)} needs about {flop(n.median)} FLOP (80% interval {flop(n.lo80)} to {upper}); "
-        f"sigmoid fit to {fc.data.n_fit} models, band: 80% of bootstrap fits" + caveats(fc)
+        f"sigmoid fit to {fc.data.n_fit} models, band: 80% of bootstrap fits" + caveats(fc, dates=False)
     )
     return finish(
         alt.layer(*layers), fc, "fit", title, subtitle, f"{b.name}: score against training compute", sub, width
