@@ -90,3 +90,10 @@ def test_unknown_chart_lists_every_kind_and_a_missing_ledger_folder_is_an_error(
         api.chart("nope", fc)
     with pytest.raises(UsageError, match="does not exist"):
         api.ledger(tmp_path / "no-such-ledger")
+
+
+def test_forecast_save_refuses_the_shipped_ledger_before_any_work(monkeypatch, capsys) -> None:
+    monkeypatch.delenv("TRACKER_DATA")
+    assert main(["forecast", "--bench", "gpqa", "--target", "0.97", "--save"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "read only" in err  # no forecast printed, then refused

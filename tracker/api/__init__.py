@@ -28,7 +28,7 @@ _WHERE = {
         "tracker.api.figures",
     ),
     **dict.fromkeys(("BASELINES", "METHODS", "Forecast", "forecast"), "tracker.api.forecasting"),
-    **dict.fromkeys(("backtest", "ledger", "save_forecast"), "tracker.api.evaluating"),
+    **dict.fromkeys(("backtest", "check_save", "ledger", "save_forecast"), "tracker.api.evaluating"),
     "BACKTEST_BOOT": "tracker.forecast.methods",
     **dict.fromkeys(
         (
@@ -101,6 +101,7 @@ __all__ = [
     "chart",
     "chart_paths",
     "check_chart_path",
+    "check_save",
     "check_output",
     "check_width",
     "data_dir",

@@ -74,6 +74,11 @@ def ledger(folder: str | Path | None = None, *, data: str | Path | None = None) 
     return ledgermod.score(folder, data=data)
 
 
+def check_save(folder: str | Path | None = None, *, data: str | Path | None = None) -> Path:
+    """The ledger folder ``save_forecast`` would write to; ``UsageError`` for the read-only shipped ledger."""
+    return ledgermod.writable_folder(folder, data)
+
+
 def save_forecast(
     fc: Forecast, inputs: dict, *, folder: str | Path | None = None, data: str | Path | None = None
 ) -> list[Path]:

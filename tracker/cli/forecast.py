@@ -51,6 +51,8 @@ def cmd_forecast(a) -> int:
             f"--save with --as-of {a.as_of}: a ledger record is made on today's data; drop --as-of to save one "
             "(tracker backtest scores past as-of dates fairly)"
         )
+    if a.save:
+        api.check_save(a.ledger_dir, data=a.data)  # a read-only ledger refuses before the work, not after
     fc = _forecast(a, a.method)
     kind = CHART_OF_METHOD.get(fc.method, "progress")  # the method that ran (the default may have declined)
     print(json.dumps(fc.to_dict(), indent=1) if a.json else report.report(fc))

@@ -130,6 +130,18 @@ def record(fc, inputs: dict, data_dir: str | Path | None = None) -> dict:
     }
 
 
+def writable_folder(folder: str | Path | None = None, data_dir: str | Path | None = None) -> Path:
+    """The ledger folder a save would write to; ``UsageError`` when it is the read-only one shipped with tracker
+    (checked by ``tracker forecast --save`` before any work, and by ``save``)."""
+    loc = location.ledger(folder, data_dir)
+    if loc.read_only:
+        raise UsageError(
+            f"cannot save: the ledger shipped with tracker ({loc.path}) is read only; pass --ledger-dir DIR, "
+            f"or {location.INIT_HINT}"
+        )
+    return loc.path
+
+
 def save(fc, inputs: dict, *, folder: str | Path | None = None, data_dir: str | Path | None = None) -> Path:
     """Write the signed record once, atomically; returns its path (never overwrites).
 
@@ -149,13 +161,7 @@ def save(fc, inputs: dict, *, folder: str | Path | None = None, data_dir: str | 
             "drop --as-of to save one (a hindcast scored against events it could have seen would be a free hit: "
             "tracker backtest scores past as-of dates fairly)"
         )
-    loc = location.ledger(folder, data_dir)
-    if loc.read_only:
-        raise UsageError(
-            f"cannot save: the ledger shipped with tracker ({loc.path}) is read only; pass --ledger-dir DIR, "
-            f"or {location.INIT_HINT}"
-        )
-    folder = loc.path
+    folder = writable_folder(folder, data_dir)
     data_folder = location.find(data_dir).path
     for guarded in (data_folder, location.SHIPPED_DATA):
         try:
