@@ -893,3 +893,15 @@ def test_a_frontier_flag_without_compute_is_a_warning_unless_notes_say_why(tiny:
     models.write_text(base + row.format("frontier: Epoch AI's frontier file lists it without a value"))
     report, _ = data.validate_dir(tiny)
     assert not any("new9" in w for w in report.warnings)
+
+
+def test_text_direction_overrides_are_refused_like_control_characters(tiny: Path, capsys) -> None:
+    # U+202E shows "abc<RLO>fed" as "abcdef" reversed on a terminal or a page: a name must read as it is stored
+    from tracker.cli.main import main
+
+    before = (tiny / "scores.csv").read_bytes()
+    argv = ["add", "score", "--data", str(tiny), "--model", "m24", "--bench", "toy", "--score", "0.5"]
+    argv += ["--setting", "0-shot", "--source-kind", "independent", "--source-name", "abc\u202efed"]
+    assert main([*argv, "--url", "https://example.org/x"]) == 2
+    assert "control character" in capsys.readouterr().err
+    assert (tiny / "scores.csv").read_bytes() == before

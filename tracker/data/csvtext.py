@@ -169,7 +169,9 @@ def parse_text_table(
         )
         return None
     if facts is not None:
-        facts["control_free"] = control_free and b"\x7f" not in raw
+        # the bidi overrides and isolates are three-byte UTF-8 sequences: E2 80 AA-AE and E2 81 A6-A9
+        bidi = b"\xe2\x80" in raw or b"\xe2\x81" in raw
+        facts["control_free"] = control_free and b"\x7f" not in raw and not bidi
     return df
 
 

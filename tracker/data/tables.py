@@ -21,7 +21,9 @@ from tracker.data.rules import MAX_PLAUSIBLE_FLOP, MIN_PLAUSIBLE_FLOP, check_cro
 from tracker.data.schema import TABLES, Package, Resource, load_package
 from tracker.errors import DataError
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: Control characters, and the Unicode bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) that
+#: make a terminal or a page show text in another order than it is stored ("Trojan Source").
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 #: Text a spreadsheet would run as a formula: a cell starting with =, + or @, or - before anything but a number.
 _FORMULA = re.compile(r"^(?:[=+@]|-[^0-9. ])")
 # What to write when a value does not match its field's pattern (default: an id's rule).
@@ -81,7 +83,11 @@ def check_cells(path: Path, res: Resource, df: pl.DataFrame, report: Report, fac
                 f"longer than {MAX_FIELD_CHARS} characters; shorten it (put long text in notes elsewhere)",
             )
         if control_possible:
-            flag(c.str.contains(_CONTROL.pattern), f.name, "contains a control character; remove it")
+            flag(
+                c.str.contains(_CONTROL.pattern),
+                f.name,
+                "contains a control character (or a text-direction override); remove it",
+            )
         if f.type == "string":
             flag(
                 c.str.contains(_FORMULA.pattern),
