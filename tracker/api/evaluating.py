@@ -69,8 +69,6 @@ def ledger(folder: str | Path | None = None, *, data: str | Path | None = None) 
 
     >>> [(r.path, r.check, r.status) for r in tracker.ledger()]  # doctest: +SKIP
     """
-    if folder is not None and str(folder) != "" and not Path(folder).is_dir():
-        raise UsageError(f"ledger folder {folder} does not exist or is not a folder; check the path")
     return ledgermod.score(folder, data=data)
 
 

@@ -366,7 +366,7 @@ def forecast(
                 compute_noise=compute_noise,
                 # the method asked for, with the same fallbacks (a baseline the default fell back to is not
                 # a method one can ask for by name)
-                method=asked if asked is not None else None,
+                method=asked,
                 hindcast=False,
                 side=False,
             )
@@ -394,13 +394,13 @@ def forecast(
     if method == "date" and side:  # the fit chart of the date method draws this curve (score against time)
         first = float(decimal_year(np.datetime64(min(date_min(rows["release_date"]), data_end))))
         extra["curve"] = _date_curve(f, f.params.get("floor", benchmark.floor), ceiling, first - 0.5, end_year + 6)
-    year = interval(f.draws(target))
-    pt = f.point(target)
     if method == "predictive" and reached is not None:
         # the simulation conditions on the present, where the target is already met: every future "reaches"
         # it at the data's end. The answer to "when" is the crossing itself (a fact, not a forecast).
-        when = float(decimal_year(np.datetime64(reached.date)))
-        year, pt = Interval(when, when, when, when, when, 0.0), when
+        pt = float(decimal_year(np.datetime64(reached.date)))
+        year = Interval(pt, pt, pt, pt, pt, 0.0)
+    else:
+        year, pt = interval(f.draws(target)), f.point(target)
     flags = year_flags(
         year.median,
         year.lo80,

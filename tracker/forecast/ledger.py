@@ -228,6 +228,9 @@ def score(folder: str | Path | None = None, *, data: str | Path | None = None) -
     newest date its scores became known) is overdue, one on a series that
     stopped is unresolvable, the rest are open.
     """
+    if folder is not None and str(folder) != "" and not Path(folder).is_dir():
+        # a folder named by the user that is not there: a typo must not read as an empty ledger
+        raise UsageError(f"ledger folder {folder} does not exist or is not a folder; check the path")
     folder = location.ledger(folder, data).path
     files = sorted(folder.glob("*.json")) if folder.is_dir() else []
     root = location.find(data).path

@@ -254,9 +254,15 @@ PREDICTIVE_OPTIONS: dict[str, float] = {"window": DEFAULT_WINDOW, "delta": DEFAU
 LOGIT_EPS = 0.005
 
 
-def to_logit(y: Any, floor: float, ceiling: float) -> Any:
-    """logit((y - floor) / (ceiling - floor)), clipped away from 0 and 1 (array or float)."""
-    z = np.clip((np.asarray(y, dtype=float) - floor) / (ceiling - floor), LOGIT_EPS, 1 - LOGIT_EPS)
+def to_logit(y: Any, floor: float, ceiling: float, *, clip: bool = True) -> Any:
+    """logit((y - floor) / (ceiling - floor)), clipped away from 0 and 1 unless ``clip`` is off (array or float).
+
+    Observed scores are clipped (a 0 or a 1 must stay finite); a target is not (every target above
+    floor + 0.995 (ceiling - floor) would get one date).
+    """
+    z = (np.asarray(y, dtype=float) - floor) / (ceiling - floor)
+    if clip:
+        z = np.clip(z, LOGIT_EPS, 1 - LOGIT_EPS)
     out = np.log(z) - np.log1p(-z)
     return float(out) if out.ndim == 0 else out
 
@@ -289,11 +295,9 @@ def fit_predictive(
     fut = fd.simulate(seed=seed + 2)
 
     def draws(t: float) -> np.ndarray:
-        # the target's own logit, not clipped: the clip keeps observed scores of 0 or 1 finite, and on a
-        # target it made every target above floor + 0.995 (ceiling - floor) the same (GPQA 0.997 and 0.9999
-        # got one date); the simulated scores are not clipped either (the fan reaches past it)
-        z = (t - floor) / (ceiling - floor)
-        return fut.first_crossing(math.log(z) - math.log1p(-z))
+        # the target's own logit (GPQA 0.997 and 0.9999 once got one date); the simulated scores are not
+        # clipped either (the fan reaches past the clip)
+        return fut.first_crossing(to_logit(t, floor, ceiling, clip=False))
 
     def pt(t: float) -> float:
         q = quantiles_with_inf(draws(t), [0.5])[0]
