@@ -316,11 +316,19 @@ def test_ledger_round_trip_is_write_once(tiny: Path, tmp_path: Path, capsys) -> 
         "--ledger-dir",
         str(led),
     ]
-    assert cli.main(args) == 0 and cli.main(args) == 0
-    files = sorted(led.glob("*.json"))
-    assert len(files) == 2 and any(
-        f.name.endswith("_predictive-2.json") for f in files
-    )  # the first was not overwritten
+    assert cli.main(args) == 0
+    first = sorted(led.glob("*.json"))
+    before = first[0].read_bytes()
+    capsys.readouterr()
+    # the same forecast again (same day, inputs and data): refused, so it cannot count twice
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err
+    assert "already holds this forecast" in err and first[0].name in err and err.count("\n") == 1
+    assert sorted(led.glob("*.json")) == first and first[0].read_bytes() == before
+    # another seed is another record, never written over the first; the ledger counts the last one only
+    assert cli.main([*args, "--seed", "7"]) == 0
+    files = sorted(led.glob("*.json"), key=saved.saved_order)
+    assert len(files) == 2 and files[1].name.endswith("_predictive-2.json") and files[0].read_bytes() == before
     files = [f for f in files if not f.name.endswith("-2.json")]
     rec = json.loads(files[0].read_text())
     assert (
@@ -330,10 +338,13 @@ def test_ledger_round_trip_is_write_once(tiny: Path, tmp_path: Path, capsys) -> 
     )
     assert rec["forecast"]["year_dates"]["median"]
     rows = saved.score(led, data=tiny)
-    assert len(rows) == 2 and rows[0].status in ("open", "overdue") and not rows[0].data_changed
+    assert len(rows) == 2 and rows[1].status in ("open", "overdue") and not rows[1].data_changed
+    assert rows[0].status == "superseded" and rows[0].superseded_by == files[0].name.replace(".json", "-2.json")
     capsys.readouterr()
     assert cli.main(["ledger", "--dir", str(led), "--data", str(tiny), "--json"]) == 0
-    assert len(json.loads(capsys.readouterr().out)) == 2
+    assert [r["status"] for r in json.loads(capsys.readouterr().out)][0] == "superseded"
+    assert cli.main(["ledger", "--dir", str(led), "--data", str(tiny)]) == 0
+    assert "(not counted: " in capsys.readouterr().out
     # a file edited since: the ledger names it (and only it)
     with (tiny / "model_aliases.csv").open("a", encoding="utf-8") as f:
         f.write("lab,M-21,m21,,fixture\n")

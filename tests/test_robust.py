@@ -584,7 +584,7 @@ def test_sql_interval_and_odd_types_print(tiny: Path, capsys) -> None:
 
 
 # -- nothing is lost: the ledger ------------------------------------------------------------
-def _save(tiny: Path, led: Path, capsys) -> Path:
+def _save(tiny: Path, led: Path, capsys, seed: int = 1) -> Path:
     before = set(led.glob("*.json")) if led.is_dir() else set()
     code, _, err = run(
         capsys,
@@ -595,6 +595,8 @@ def _save(tiny: Path, led: Path, capsys) -> Path:
         "0.95",
         "--boot",
         "100",
+        "--seed",
+        str(seed),
         "--save",
         "--ledger-dir",
         str(led),
@@ -609,8 +611,8 @@ def _save(tiny: Path, led: Path, capsys) -> Path:
 def test_ledger_catches_edits_and_truncation(tiny: Path, tmp_path: Path, capsys) -> None:
     led = tmp_path / "ledger"
     good = _save(tiny, led, capsys)
-    edited = _save(tiny, led, capsys)
-    cut = _save(tiny, led, capsys)
+    edited = _save(tiny, led, capsys, seed=2)  # another seed: a new record (the same forecast again is refused)
+    cut = _save(tiny, led, capsys, seed=3)
     assert len({good, edited, cut}) == 3  # never overwritten: -2, -3
     rec = json.loads(edited.read_text())
     assert ledgermod.verify(good.read_text())[0] == "ok"

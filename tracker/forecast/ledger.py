@@ -20,6 +20,11 @@ format 2 or later without a valid checksum fails the check and is not scored.
 now: resolved (the first model to reach the target, the error of the median in
 months, hit = inside the 80% interval), missed (still open but the 80%
 interval has already ended), or open.
+
+A question counts once a day: ``save`` refuses a record identical to one
+already saved, and of several records of the same question saved the same day
+(``question``: after a data fix, or with another seed) only the last is scored;
+the others are listed as superseded.
 """
 
 from __future__ import annotations
@@ -28,7 +33,8 @@ import datetime as dt
 import hashlib
 import json
 import math
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tracker._version import __version__
@@ -173,9 +179,14 @@ def save(fc, inputs: dict, *, folder: str | Path | None = None, data_dir: str | 
                 f"cannot save in {folder}: it is inside {guarded}, which holds the data; pass a --ledger-dir elsewhere"
             )
     stem = f"{fc.made_on.isoformat()}_{fc.benchmark.id}_{fc.target:g}_{fc.method.replace('+', '-')}"
-    text = (json.dumps(sign(record(fc, inputs, data_dir)), indent=1, sort_keys=False, allow_nan=False) + "\n").encode(
-        "utf-8"
-    )
+    rec = sign(record(fc, inputs, data_dir))
+    for old in _same_stem(folder, stem):
+        if _same_forecast(old, rec):
+            raise ConflictError(
+                f"not saved: {old} already holds this forecast (same day, inputs and data); "
+                "a second copy would count twice in the ledger"
+            )
+    text = (json.dumps(rec, indent=1, sort_keys=False, allow_nan=False) + "\n").encode("utf-8")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for k in range(1, 1000):
@@ -185,6 +196,51 @@ def save(fc, inputs: dict, *, folder: str | Path | None = None, data_dir: str | 
     except OSError as exc:
         raise UsageError(f"cannot save the forecast in {folder}: {exc.strerror or exc}; nothing was written") from None
     raise UsageError(f"too many records named {stem}* in {folder}; remove stale ones by hand")
+
+
+def saved_order(path: Path) -> tuple[str, int]:
+    """(stem, copy): ``<stem>.json`` is copy 1, ``<stem>-k.json`` copy k; sorts records in the order they were saved
+    (by name, ``-2.json`` would sort before ``.json``)."""
+    m = re.fullmatch(r"(.*?)(?:-([1-9]\d{0,5}))?\.json", path.name)
+    return (m.group(1), int(m.group(2) or 1)) if m else (path.name, 0)
+
+
+def _same_stem(folder: Path, stem: str) -> list[Path]:
+    """The records already saved under ``stem`` (``-2``, ``-3`` ... included), in the order they were saved."""
+    if not folder.is_dir():
+        return []
+    return sorted((p for p in folder.glob("*.json") if saved_order(p)[0] == stem), key=saved_order)
+
+
+def _same_forecast(path: Path, rec: dict) -> bool:
+    """Whether the record at ``path`` is ``rec`` again: same question, inputs, data and numbers (tool aside)."""
+    try:
+        old = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return False
+    keys = ("made_on", "benchmark", "target", "method", "seed", "n_boot", "inputs", "data_sha256", "forecast")
+    return isinstance(old, dict) and all(old.get(k) == rec.get(k) for k in keys)
+
+
+def question(rec: dict) -> tuple:
+    """What a record forecasts, and how: the day, benchmark, target, method and data selection.
+
+    Records with the same question on the same day (a second save after the
+    data changed, or with another seed) count once in the ledger: the last
+    saved, the others are listed as superseded.
+    """
+    given = rec.get("inputs")
+    inp: dict = given if isinstance(given, dict) else {}
+    settings = inp.get("settings")
+    return (
+        rec.get("made_on"),
+        rec.get("benchmark"),
+        rec.get("target"),
+        rec.get("method"),
+        inp.get("source"),
+        tuple(settings) if isinstance(settings, list) else settings,
+        bool(inp.get("include_imputed")),
+    )
 
 
 @dataclass(frozen=True)
@@ -197,7 +253,7 @@ class Scored:
     median: str | None  # forecast date (median)
     lo80: str | None
     hi80: str | None
-    status: str  # hit, miss, open, overdue, unresolvable, reached before, or not scored (check FAILED)
+    status: str  # hit, miss, open, overdue, unresolvable, reached before, superseded, or not scored (check FAILED)
     actual: str | None  # date first reached, if it was
     actual_model: str | None
     error_months: float | None
@@ -207,6 +263,7 @@ class Scored:
     data_end: str | None = None  # the record's data vintage, the date it is scored from
     truth_cutoff: str | None = None  # the newest date the benchmark's scores are known to now
     changed_files: tuple[str, ...] = ()  # which data files differ (added, removed or edited) since it was saved
+    superseded_by: str | None = None  # a later record of the same question saved the same day (this one not counted)
 
 
 def _d(s: str | None) -> dt.date | None:
@@ -232,11 +289,12 @@ def score(folder: str | Path | None = None, *, data: str | Path | None = None) -
         # a folder named by the user that is not there: a typo must not read as an empty ledger
         raise UsageError(f"ledger folder {folder} does not exist or is not a folder; check the path")
     folder = location.ledger(folder, data).path
-    files = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    files = sorted(folder.glob("*.json"), key=saved_order) if folder.is_dir() else []
     root = location.find(data).path
     tables = load(root)
     hashes = data_hashes(root)
-    out = []
+    out: list[Scored] = []
+    asked: dict[tuple, list[tuple[int, int]]] = {}  # question -> (copy number, index in out) of its records
     with Store(tables) as store:
         last = store.last_data_date()
         for path in files:
@@ -287,6 +345,7 @@ def score(folder: str | Path | None = None, *, data: str | Path | None = None) -
                 err = None if med is None else (med - hit.date).days / DAYS_PER_MONTH
                 inside = (lo is not None and lo <= hit.date) and (hi is None or hit.date <= hi)
                 status = "hit" if inside else "miss"
+            asked.setdefault(question(rec), []).append((saved_order(path)[1], len(out)))
             out.append(
                 Scored(
                     path=path.name,
@@ -309,6 +368,10 @@ def score(folder: str | Path | None = None, *, data: str | Path | None = None) -
                     truth_cutoff=cutoff.isoformat(),
                 )
             )
+    for copies in asked.values():  # one record per question and day counts: the last saved
+        *earlier, (_k, last_i) = sorted(copies)
+        for _k, i in earlier:
+            out[i] = replace(out[i], status="superseded", error_months=None, superseded_by=out[last_i].path)
     return out
 
 

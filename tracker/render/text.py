@@ -112,6 +112,8 @@ def ledger_text(rows) -> str:
         )
         if r.check == "FAILED":
             line += f": {r.path} {r.problem}"
+        elif r.superseded_by:
+            line += f"  (not counted: {r.superseded_by} is the same question, saved later that day)"
         elif r.data_changed:
             line += f"  (changed since: {', '.join(r.changed_files) or 'data'})"
         out.append(line)
