@@ -123,8 +123,7 @@ def bottom_line(fc: Forecast) -> list[str]:
         young = b.published is not None and fc.data_end is not None and (fc.data_end - b.published).days < 365
         if fc.backtested and b.id not in fc.backtested:
             out += _sub(
-                f"Track record: the dense backtest does not cover {b.name} (it scores {', '.join(fc.backtested)}; "
-                "benchmarks/calibration.py)."
+                f"Track record: the dense backtest does not cover {b.name} (it scores {', '.join(fc.backtested)})."
             )
         else:
             why = (
@@ -134,7 +133,7 @@ def bottom_line(fc: Forecast) -> list[str]:
             )
             out += _sub(
                 f"Track record: no scored past forecasts of the {fc.method} method on {b.name} yet{why} "
-                "(benchmarks/calibration.py)."
+                f"(re-run it: tracker backtest --grid dense --bench {b.id} --method {fc.method})."
             )
     lin = next((o for o in fc.others if o.method == "linear"), None)
     if lin is not None:
