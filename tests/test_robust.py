@@ -729,6 +729,27 @@ def test_full_disk_on_a_small_tmpfs(tiny: Path, tmp_path: Path) -> None:
         subprocess.run(["umount", str(mnt)], capture_output=True)
 
 
+def test_a_read_only_file_system_gives_one_line_per_writer(tiny: Path, tmp_path: Path) -> None:
+    mnt = tmp_path / "ro"
+    mnt.mkdir()
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(mnt)], capture_output=True)
+    if r.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({r.stderr.decode().strip()})")
+    try:
+        fc = ["forecast", "--bench", "toy", "--target", "0.95", "--boot", "100", "--data", str(tiny)]
+        for argv in (
+            ["sql", "SELECT 1", "--db", str(mnt / "x.db"), "--data", str(tiny)],  # its clean-up once raised
+            ["data", "init", str(mnt / "w")],
+            [*fc, "--chart", str(mnt / "c.png")],
+            [*fc, "--save", "--ledger-dir", str(mnt / "led")],
+        ):
+            p = subprocess.run(_cli(*argv), capture_output=True, text=True, timeout=120)
+            _one_line_error(p.returncode, p.stderr)
+            assert p.returncode == 2 and ("Read-only" in p.stderr or "not writable" in p.stderr), (argv, p.stderr)
+    finally:
+        subprocess.run(["umount", str(mnt)], capture_output=True)
+
+
 def test_outputs_never_replace_data_or_ledger_files(tiny: Path, capsys) -> None:
     before = (tiny / "datapackage.json").read_bytes()
     code, _, err = run(
@@ -907,3 +928,14 @@ def test_text_direction_overrides_are_refused_like_control_characters(tiny: Path
     assert main([*argv, "--url", "https://example.org/x"]) == 2
     assert "control character" in capsys.readouterr().err
     assert (tiny / "scores.csv").read_bytes() == before
+
+
+def test_data_where_names_a_missing_data_folder_and_fails(tmp_path: Path, monkeypatch, capsys) -> None:
+    # where the commands would look is printed; that nothing is there is an error a script can see
+    monkeypatch.setenv("TRACKER_DATA", str(tmp_path / "typo"))
+    code, out, err = run(capsys, "data", "where")
+    assert code == 2 and f"data: {tmp_path / 'typo'}  [found by $TRACKER_DATA]" in out
+    _one_line_error(code, err)
+    assert "no datapackage.json" in err
+    code, out, _ = run(capsys, "data", "where", "--json")
+    assert code == 2 and json.loads(out)["exists"] is False

@@ -66,6 +66,7 @@ def cmd_data(a) -> int:
         return 0
     loc = api.data_dir(a.data)
     led = api.ledger_dir(a.data)
+    found = (loc.path / "datapackage.json").is_file()
     if a.json:
         print(
             json.dumps(
@@ -73,6 +74,7 @@ def cmd_data(a) -> int:
                     "datasets": str(loc.path),
                     "origin": loc.origin,
                     "read_only": loc.read_only,
+                    "exists": found,
                     "forecasts": str(led.path),
                     "forecasts_read_only": led.read_only,
                 },
@@ -82,6 +84,13 @@ def cmd_data(a) -> int:
     else:
         ro = " (read only: make a working copy with tracker data init DIR)" if loc.read_only else ""
         print(f"data: {loc.path}  [found by {loc.origin}]{ro}\nforecasts: {led.path}")
+    if not found:  # where the commands would look is the answer; that nothing is there is an error
+        print(
+            f"Error: {loc.path} (from {loc.origin}) is not a tracker data folder: no datapackage.json; "
+            "fix the path, or make one with tracker data init DIR",
+            file=sys.stderr,
+        )
+        return 2
     return 0
 
 

@@ -417,6 +417,6 @@ def write_db(tables: Tables, path: Path, *, force: bool = False) -> Path:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             try:
                 leftover.unlink()
-            except FileNotFoundError:
+            except OSError:  # not there (the usual case), or a read-only folder where nothing was made
                 pass
     return path
