@@ -79,7 +79,7 @@ def test_forecast_json_is_one_object_and_reproducible(tiny: Path, capsys) -> Non
         (["forecast", "--bench", "toy", "--target", "0.2"], "outside (0.25, 1)"),
         (["forecast", "--bench", "toy", "--target", "1.5"], "outside (0.25, 1)"),
         (["forecast", "--bench", "toy", "--target", "90"], "did you mean 0.9?"),
-        (["forecast", "--bench", "toy", "--target", "abc"], "invalid float value"),
+        (["forecast", "--bench", "toy", "--target", "abc"], "'abc' is not a number"),
         (
             ["forecast", "--bench", "toy", "--target", "0.9", "--as-of", "2019-01-01", "--method", "compute"],
             "only 1 model with",
@@ -228,3 +228,25 @@ def test_a_ceiling_override_is_the_ceiling_the_report_and_json_say(tiny: Path, c
     assert "(0.95 - 0.25) * sigmoid" in out  # the fit line names the ceiling that was used
     code, out, _ = run(capsys, *base, "--ceiling", "0.95", "--json")
     assert json.loads(out)["benchmark"]["ceiling"] == 0.95
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("-inf", "target -inf is not a number"),  # argparse took -inf for an option: "expected one argument"
+        ("-1e5", "target -100000 is outside"),
+        ("1e309", "1e309 is too large to be a number here"),  # was reported as "target inf"
+    ],
+)
+def test_target_values_are_named_as_written(value: str, says: str, tiny: Path, capsys) -> None:
+    for opt in ("--target", "-t"):
+        code = main(["forecast", "--bench", "toy", opt, value, "--data", str(tiny)])
+        err = capsys.readouterr().err
+        assert code == 2 and says in err and err.count("\n") == 1, err
+
+
+def test_a_target_just_above_the_floor_is_shown_as_given(tiny: Path, capsys) -> None:
+    # the toy benchmark's floor is 0.25: the header names the target asked for (:g printed 0.25, the floor)
+    main(["forecast", "--bench", "toy", "--target", "0.2500001", "--boot", "200", "--data", str(tiny)])
+    out, err = capsys.readouterr()
+    assert "Toy QA >= 0.2500001 " in out or "target 0.2500001" in err, (out, err)

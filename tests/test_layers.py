@@ -43,6 +43,7 @@ LAZY = {
     ("tracker/api/figures.py", "tracker.render.export"): "altair and vl_convert, as above",
     ("tracker/api/figures.py", "tracker.forecast.backtest"): "a type annotation only (TYPE_CHECKING)",
     ("tracker/cli/main.py", "tracker.cli.parser"): "the parser loads the library: inside main's Ctrl-C guard",
+    ("tracker/cli/main.py", "tracker.cli.options"): "its options module loads the library too: the same guard",
 }
 
 

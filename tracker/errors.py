@@ -56,3 +56,10 @@ class ConflictError(TrackerError):
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``1 model``, ``2 models`` (``many`` for an irregular plural): messages never say "1 models"."""
     return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def exact(x: float) -> str:
+    """The shortest text that reads back as ``x``: a target 0.2500001 stays 0.2500001 (``:g`` printed 0.25,
+    itself a target that is refused), 0.9 stays 0.9."""
+    v = float(x)
+    return f"{v:g}" if float(f"{v:g}") == v else repr(v)

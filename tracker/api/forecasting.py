@@ -14,6 +14,7 @@ from tracker.api.reading import load
 from tracker.data import settings as settingsmod
 from tracker.data.catalog import resolve_benchmark
 from tracker.data.store import Store
+from tracker.errors import exact
 from tracker.fit.resample import DEFAULT_SEED
 from tracker.forecast import methods as methodsmod
 from tracker.forecast.forecast import DEFAULT_BOOT, DEFAULT_TREND_SINCE, year_dates
@@ -51,7 +52,7 @@ class Forecast(_Forecast):
             state = "never reached in most resamples"
         end = self.data_end or self.as_of
         return (
-            f"<Forecast {self.benchmark.name} >= {self.target:g} by {self.method}: {state}; "
+            f"<Forecast {self.benchmark.name} >= {exact(self.target)} by {self.method}: {state}; "
             f"{self.data.n_fit} models, data to {end}>"
         )
 

@@ -116,11 +116,12 @@ def _main(argv: list[str] | None) -> int:
         pass
     # Only the parser of the command asked for (the whole one for --help, --version or a typo); imported here,
     # inside main's Ctrl-C guard, since it loads the library
+    from tracker.cli.options import join_signed
     from tracker.cli.parser import UsageLine, build_parser
 
     parser = build_parser(argv[0] if argv and argv[0] in HANDLERS else None)
     try:
-        args, extra = parser.parse_known_args(argv)
+        args, extra = parser.parse_known_args(join_signed(argv))
         if extra:
             raise UsageLine(f"unrecognized arguments: {' '.join(extra)}", _prog(args))
     except UsageLine as exc:

@@ -6,6 +6,7 @@ Defaults and choices come from the library (``tracker.api``), never repeated as 
 from __future__ import annotations
 
 import argparse
+import math
 
 from tracker import api
 from tracker.errors import UsageError
@@ -61,7 +62,7 @@ def selection_opts(p: argparse.ArgumentParser) -> None:
 
 
 def chart_opts(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--scale", type=float, default=1, help="PNG pixel scale, 2 for retina (default 1)")
+    p.add_argument("--scale", type=number, default=1, help="PNG pixel scale, 2 for retina (default 1)")
     p.add_argument("--title", help="chart title (default: one naming the benchmark)")
     p.add_argument("--subtitle", help="chart subtitle (default: the forecast in one sentence)")
     p.add_argument(
@@ -79,6 +80,39 @@ def _width(text: str) -> int:
     except UsageError as exc:
         raise argparse.ArgumentTypeError(str(exc).removeprefix("--width ")) from None
     return value
+
+
+def number(text: str) -> float:
+    """A float option (``--target``, ``--ceiling``, ``--scale``); one too large for a float is named as written
+    (``1e309`` was reported as ``inf``). nan and inf go through to the check that names the option."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number; give one such as 0.9") from None
+    if math.isinf(value) and text.strip().lower().lstrip("+-") not in ("inf", "infinity"):
+        raise argparse.ArgumentTypeError(f"{text} is too large to be a number here")
+    return value
+
+
+#: Options that take a number, which may be negative: ``--target -inf`` is their value, not an unknown option.
+SIGNED_OPTIONS = ("--target", "-t", "--ceiling", "--scale")
+
+
+def join_signed(argv: list[str]) -> list[str]:
+    """``argv`` with ``--target -1e5``-style pairs joined as ``--target=-1e5``: argparse takes a value that
+    starts with ``-`` for an option unless it looks like a plain negative number (``-inf`` and ``-1e5`` do not)."""
+    out: list[str] = []
+    for tok in argv:
+        if out and out[-1] in SIGNED_OPTIONS and tok.startswith("-") and len(tok) > 1:
+            try:
+                float(tok)
+            except ValueError:
+                pass
+            else:
+                out[-1] += ("=" if out[-1].startswith("--") else "") + tok  # --target=-inf, -t-inf
+                continue
+        out.append(tok)
+    return out
 
 
 def output_opt(p: argparse.ArgumentParser) -> None:

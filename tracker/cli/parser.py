@@ -20,6 +20,7 @@ from tracker.cli.options import (
     chart_opts,
     data_opt,
     json_opt,
+    number,
     output_opt,
     selection_opts,
 )
@@ -112,9 +113,9 @@ def _forecast_commands(sub) -> None:
         "tracker forecast --bench mmlu --target 0.9 --as-of 2023-03-18",
     )
     bench_opt(p)
-    p.add_argument("--target", "-t", required=True, type=float, help="target score as a fraction, e.g. 0.9")
+    p.add_argument("--target", "-t", required=True, type=number, help="target score as a fraction, e.g. 0.9")
     selection_opts(p)
-    p.add_argument("--ceiling", type=float, help="override the benchmark's ceiling")
+    p.add_argument("--ceiling", type=number, help="override the benchmark's ceiling")
     boot_opts(p, api.DEFAULT_BOOT)
     p.add_argument(
         "--trend-since",
@@ -173,7 +174,7 @@ def _forecast_commands(sub) -> None:
     )
     p.add_argument("kind", choices=api.CHART_KINDS, help="which chart")
     bench_opt(p)
-    p.add_argument("--target", "-t", type=float, default=0.9, help="target score as a fraction (default 0.9)")
+    p.add_argument("--target", "-t", type=number, default=0.9, help="target score as a fraction (default 0.9)")
     p.add_argument(
         "--out",
         "-o",
@@ -191,7 +192,7 @@ def _forecast_commands(sub) -> None:
         help="forecast method (default: predictive for fan and progress, compute for fit and compute); "
         "the fit chart of --method date is score against date",
     )
-    p.add_argument("--ceiling", type=float, help="override the benchmark's ceiling")
+    p.add_argument("--ceiling", type=number, help="override the benchmark's ceiling")
     p.add_argument(
         "--trend-since",
         metavar="DATE",

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from tracker.errors import FitError
+from tracker.errors import FitError, exact
 
 #: Fewest distinct models a fit (or a bootstrap resample) may use.
 MIN_POINTS = 3
@@ -53,7 +53,7 @@ def target_logit(target: Any, floor: float, ceiling: float) -> float:
     t = as_float(target, "target")
     if not floor < t < ceiling:
         raise FitError(
-            f"target {t:g} is outside ({floor:g}, {ceiling:g}), the range between the "
+            f"target {exact(t)} is outside ({floor:g}, {ceiling:g}), the range between the "
             "benchmark's floor and ceiling; choose a target strictly inside it"
         )
     u = (t - floor) / (ceiling - floor)

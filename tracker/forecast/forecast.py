@@ -34,7 +34,7 @@ import polars as pl
 from tracker.data.catalog import Benchmark
 from tracker.data.select import Selection, date_max, date_min, first_reached, select
 from tracker.data.store import Store
-from tracker.errors import FitError, UsageError, plural
+from tracker.errors import FitError, UsageError, exact, plural
 from tracker.fit.resample import DEFAULT_N_BOOT, DEFAULT_SEED, Interval, interval, quantiles_with_inf
 from tracker.fit.trend import decimal_year
 from tracker.forecast import methods as m
@@ -77,7 +77,7 @@ def check_target(benchmark: Benchmark, target: float, ceiling: float) -> None:
         return
     hint = f" (did you mean {target / 100:g}?)" if 10 <= target <= 100 else ""
     raise UsageError(
-        f"target {target:g} is outside ({benchmark.floor:g}, {ceiling:g}) for {benchmark.name}{hint}: "
+        f"target {exact(target)} is outside ({benchmark.floor:g}, {ceiling:g}) for {benchmark.name}{hint}: "
         "targets are fractions strictly between the chance floor and the ceiling; pick one in between"
     )
 

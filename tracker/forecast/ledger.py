@@ -44,7 +44,7 @@ from tracker.data.schema import default_data_dir
 from tracker.data.select import first_reached, select
 from tracker.data.snapshot import load
 from tracker.data.store import Store
-from tracker.errors import ConflictError, UsageError
+from tracker.errors import ConflictError, UsageError, exact
 from tracker.files import write_whole
 from tracker.forecast.backtest import DAYS_PER_MONTH, benchmark_truth, outcome
 
@@ -158,7 +158,7 @@ def save(fc, inputs: dict, *, folder: str | Path | None = None, data_dir: str | 
     if getattr(fc, "reached", None) is not None:
         r = fc.reached
         raise ConflictError(
-            f"not saved: {fc.benchmark.name} >= {fc.target:g} was already reached by {r.model_name} on {r.date}; "
+            f"not saved: {fc.benchmark.name} >= {exact(fc.target)} was already reached by {r.model_name} on {r.date}; "
             "a ledger record is a forecast of what has not happened yet"
         )
     if fc.as_of < fc.made_on:
@@ -178,7 +178,7 @@ def save(fc, inputs: dict, *, folder: str | Path | None = None, data_dir: str | 
             raise UsageError(
                 f"cannot save in {folder}: it is inside {guarded}, which holds the data; pass a --ledger-dir elsewhere"
             )
-    stem = f"{fc.made_on.isoformat()}_{fc.benchmark.id}_{fc.target:g}_{fc.method.replace('+', '-')}"
+    stem = f"{fc.made_on.isoformat()}_{fc.benchmark.id}_{exact(fc.target)}_{fc.method.replace('+', '-')}"
     rec = sign(record(fc, inputs, data_dir))
     for old in _same_stem(folder, stem):
         if _same_forecast(old, rec):

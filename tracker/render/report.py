@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import textwrap
 
+from tracker.errors import exact
 from tracker.forecast.forecast import Forecast, MethodLine
 from tracker.forecast.methods import METHODS
 from tracker.render.fmt import counts, date, flop, months, mult, plural, prob, span, year_of
@@ -46,7 +47,7 @@ def report(fc: Forecast) -> str:
     """The full report for any method."""
     b = fc.benchmark
     ceiling = fc.fit.ceiling if fc.fit is not None else b.ceiling
-    out = [f"{b.name} >= {fc.target:g}  ({b.variant}; floor {b.floor:g}, ceiling {ceiling:g})", ""]
+    out = [f"{b.name} >= {exact(fc.target)}  ({b.variant}; floor {b.floor:g}, ceiling {ceiling:g})", ""]
     out += bottom_line(fc)
     out += best_lines(fc)
     out += data_lines(fc)
@@ -86,10 +87,11 @@ def bottom_line(fc: Forecast) -> list[str]:
             out += _sub(line)
             # a baseline the default fell back to is reproduced by the default, not asked for by name
             how = f" --method {hm}" if hm in METHODS else ""
-            out.append(f"  (reproduce: tracker forecast --bench {b.id} --target {fc.target:g} --as-of {h.as_of}{how})")
+            again = f"tracker forecast --bench {b.id} --target {exact(fc.target)} --as-of {h.as_of}{how}"
+            out.append(f"  (reproduce: {again})")
         return out + [""]
     headline = (
-        f"Bottom line: a model scoring {fc.target:g} or more is most likely released around "
+        f"Bottom line: a model scoring {exact(fc.target)} or more is most likely released around "
         f"{_month(y.median)} (median {date(y.median)}); 80% range {_month(y.lo80)} to {_month(y.hi80)}. "
         f"Method: {fc.method} ({fc.label})."
     )
@@ -242,7 +244,7 @@ def compute_lines(fc: Forecast) -> list[str]:
         f"  left out: {fc.data.n_no_compute} without a compute estimate, {fc.data.n_imputed_excluded} with compute "
         "imputed from benchmarks",
         "",
-        f"Compute needed for {fc.target:g} (bootstrap, {fc.n_boot} resamples, seed {fc.seed}"
+        f"Compute needed for {exact(fc.target)} (bootstrap, {fc.n_boot} resamples, seed {fc.seed}"
         f"{', compute uncertainty propagated' if fc.compute_noise else ''}):",
         f"  median {flop(lc.median)}"
         + (f" = {mult(fc, lc.median)} {ref}" if ref and mult(fc, lc.median) else "")
