@@ -226,6 +226,79 @@ def test_bad_scores_in_a_published_file_are_refused_not_offered_as_changes(
             csv.writer(handle).writerows(rows)
         code = main(["import", "epoch-runs", str(path), "--model-versions", str(f["mv"]), "--data", str(scratch)])
         err = capsys.readouterr().err
-        assert code == 2 and f"runs.csv: {rows[5][rows[0].index('model')]}: score '{bad}'" in err, err
+        assert code == 2 and f"runs.csv:6: {rows[5][rows[0].index('model')]}: score '{bad}'" in err, err
     assert main(["import", "epoch-runs", str(tmp_path), "--data", str(scratch)]) == 2
     assert "is a folder" in capsys.readouterr().err
+
+
+def _with_cell(src: Path, dst: Path, row: int, column: str, value: str) -> int:
+    """Write ``src`` (a published CSV) to ``dst`` with one cell replaced; the line that row starts on
+    (a quoted field can hold line breaks, so it is counted, not assumed)."""
+    import csv
+
+    reader = csv.reader(src.open(encoding="utf-8-sig", newline=""))
+    starts, rows = [], []
+    for fields in reader:
+        starts.append(1 + (reader.line_num - fields_lines(fields)))
+        rows.append(fields)
+    rows[row][rows[0].index(column)] = value
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with dst.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return starts[row]
+
+
+def fields_lines(fields: list[str]) -> int:
+    """How many physical lines a row of ``fields`` spans (its quoted line breaks, plus one)."""
+    return 1 + sum(f.count("\n") for f in fields)
+
+
+def test_a_bad_value_in_a_published_file_names_its_file_line_and_column(
+    reference: Path, tmp_path: Path, scratch: Path, capsys
+) -> None:
+    """Each importer names the published file's line and column, not a Python message ("could not convert")."""
+    f = _files(reference)
+    mv = ["--model-versions", str(f["mv"])]
+    models = reference / "epoch-models-2026-05" / "large_scale_ai_models.csv"
+    cases = [
+        (
+            ["epoch-runs", *mv],
+            f["runs"],
+            "Best score (across scorers)",
+            "abc",
+            "Best score (across scorers): 'abc' is not a number",
+        ),
+        (["epoch-runs", *mv], f["runs"], "started_at", "2025-02-30", "started_at: '2025-02-30' is not a time"),
+        (["epoch-mmlu", *mv], f["mmlu"], "EM", "high", "EM: 'high' is not a percent"),
+        (["gpai"], f["gpai"], "score", "x1", "score: 'x1' is not a number"),
+        (
+            ["epoch-models"],
+            models,
+            "Training compute (FLOP)",
+            "lots",
+            "Training compute (FLOP): 'lots' is not a number",
+        ),
+    ]
+    for i, (kind, src, column, value, says) in enumerate(cases):
+        bad = tmp_path / f"c{i}" / "epoch-models-2026-05" / src.name
+        line = _with_cell(src, bad, 4, column, value)
+        code = main(["import", kind[0], str(bad), *kind[1:], "--data", str(scratch), "--dry-run"])
+        err = capsys.readouterr().err
+        assert code == 2 and f"{bad}:{line}: {says}" in err and err.count("\n") == 1, err
+
+
+def test_a_malformed_swebench_file_names_the_path_of_the_bad_value(
+    reference: Path, tmp_path: Path, scratch: Path, capsys
+) -> None:
+    f = _files(reference)
+    doc = json.loads(f["swebench"].read_text(encoding="utf-8"))
+    doc["leaderboards"][1]["results"][3]["resolved"] = "abc"
+    bad = tmp_path / "leaderboards.json"
+    bad.write_text(json.dumps(doc), encoding="utf-8")
+    code = main(["import", "swebench-leaderboard", str(bad), "--model-versions", str(f["mv"]), "--data", str(scratch)])
+    err = capsys.readouterr().err
+    assert code == 2 and 'leaderboards[1].results[3].resolved: "abc" is not a percent' in err, err
+    bad.write_text(json.dumps({"leaderboards": [{"name": "x", "results": {"a": 1}}]}), encoding="utf-8")
+    code = main(["import", "swebench-leaderboard", str(bad), "--model-versions", str(f["mv"]), "--data", str(scratch)])
+    err = capsys.readouterr().err
+    assert code == 2 and "leaderboards[0].results: a JSON object is not a list of entries" in err, err

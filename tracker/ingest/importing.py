@@ -415,7 +415,7 @@ def _check_values(file: str | Path, externals: list) -> None:
             if not (math.isfinite(v) and 0 <= v <= top):
                 hint = f" (a percent? write {v / 100:g})" if col == "score" and 1 < v <= 100 else ""
                 raise DataError(
-                    f"{file}: {ext.external_id}: {col} {text!r} is not a fraction in [0, {top:g}]{hint}; "
+                    f"{ext.where or file}: {ext.external_id}: {col} {text!r} is not a fraction in [0, {top:g}]{hint}; "
                     "check that it is the published file"
                 )
 

@@ -46,6 +46,11 @@ class External:
     suggestion: str  # the reader's guess at our model id
     reason: str  # why the guess holds (for the alias row)
 
+    @property
+    def where(self) -> str:
+        """``file:line`` of the published row this came from ("" when the format has no lines, e.g. JSON)."""
+        return getattr(self.row, "where", "")
+
 
 def _sibling_model_versions(file: Path, given: str | Path | None, *, required: bool = True) -> Path | None:
     mv = Path(given) if given else file.parent / "model_versions.csv"

@@ -1,10 +1,13 @@
-"""Helpers shared by the importers: model slugs and reasoning-effort suffixes."""
+"""Helpers shared by the importers: reading a published CSV file row by row (each row knows its line, so a bad
+value is reported as ``file:line: column: what``), model slugs and reasoning-effort suffixes."""
 
 from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from tracker.data.location import SHIPPED_DATA
 from tracker.data.schema import load_package
@@ -48,6 +51,33 @@ def split_effort(version_id: str) -> tuple[str, str]:
     return version_id[: match.start()], match.group(1)
 
 
+T = TypeVar("T")
+
+
+class Row(dict):
+    """A row of a published CSV file (column -> text) that remembers where it was read: ``where`` is
+    ``file:line``, for messages. A plain dict passed instead has no ``where``: messages then name no line."""
+
+    where = ""
+
+    def __init__(self, fields: object = (), where: str = "") -> None:
+        super().__init__(fields)  # type: ignore[arg-type]
+        self.where = where
+
+
+def cell(row: dict[str, str], column: str, parse: Callable[[str], T], what: str) -> T:
+    """``parse(row[column])`` (a missing column reads as ""); a value ``parse`` refuses is a ``DataError``
+    naming the file, line and column of the published file, not an exception from inside the reader."""
+    text = row.get(column) or ""
+    try:
+        return parse(text)
+    except (ValueError, TypeError, OverflowError):
+        where = getattr(row, "where", "") or "row"
+        raise DataError(
+            f"{where}: {column}: {text.strip()[:60]!r} is not {what}; check that it is the published file"
+        ) from None
+
+
 def read_rows(path: str | Path) -> list[dict[str, str]]:
     """CSV rows as dicts (BOM tolerated, keys stripped), every row as wide as the header.
 
@@ -71,7 +101,7 @@ def read_rows(path: str | Path) -> list[dict[str, str]]:
                         "or an unclosed quote); check that it is the published file"
                     )
                 if fields:
-                    rows.append(dict(zip(keys, fields, strict=True)))
+                    rows.append(Row(zip(keys, fields, strict=True), f"{path}:{start}"))
                 start = reader.line_num + 1
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: byte 0x{exc.object[exc.start]:02x} is not UTF-8; re-save the file as UTF-8") from None

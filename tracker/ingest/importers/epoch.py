@@ -24,6 +24,8 @@ from tracker.ingest import mappings
 from tracker.ingest.importers.common import (
     MODEL_FIELDS,
     SCORE_FIELDS,
+    Row,
+    cell,
     first_url,
     model_id_for,
     read_rows,
@@ -66,6 +68,11 @@ def fmt_float(value: str) -> str:
     return repr(number)
 
 
+SCORE_COLUMN = "Best score (across scorers)"
+COMPUTE_COLUMN = "Training compute (FLOP)"
+STARTED_AT = "a time such as '17 November 2025 4:28pm'"
+
+
 def parse_started_at(text: str) -> str:
     """``"17 November 2025 4:28pm"`` -> ``"2025-11-17"`` (blank -> ``""``)."""
     if not text.strip():
@@ -101,18 +108,18 @@ def read_epoch_runs(runs_csv: str | Path, versions: EpochVersions | str | Path) 
 
     out = []
     for (base, effort, task), runs in grouped.items():
-        runs.sort(key=lambda r: _started_at_key(r["started_at"]))
+        runs.sort(key=lambda r: cell(r, "started_at", _started_at_key, STARTED_AT))
         latest = runs[-1]
         res = resolver.resolve(latest["model"])
         if res is None:
             raise ValueError(f"benchmarks_runs.csv: model version {latest['model']!r} not in model_versions.csv")
         bench, setting = RUN_TASKS[task]
-        score = float(latest["Best score (across scorers)"])
+        score = cell(latest, SCORE_COLUMN, float, "a number")
         row = empty_score()
         notes = [f"Epoch run {latest['id']} (task version {latest['task version']})"]
         if len(runs) > 1:
             earlier = "; ".join(
-                f"{float(r['Best score (across scorers)']):g} on {parse_started_at(r['started_at']) or 'unknown date'}"
+                f"{cell(r, SCORE_COLUMN, float, 'a number'):g} on {parse_started_at(r['started_at']) or 'unknown date'}"
                 for r in runs[:-1]
             )
             notes.append(f"latest of {len(runs)} runs kept (earlier: {earlier})")
@@ -129,7 +136,7 @@ def read_epoch_runs(runs_csv: str | Path, versions: EpochVersions | str | Path) 
             date_reported=parse_started_at(latest["started_at"]),
             notes="; ".join(notes),
         )
-        out.append(row)
+        out.append(Row(row, getattr(latest, "where", "")))
     return out
 
 
@@ -289,7 +296,7 @@ def read_mmlu_collection(
         score.update(
             model_id=model_id,
             benchmark_id="mmlu",
-            score=percent_to_fraction(row["EM"]),
+            score=cell(row, "EM", percent_to_fraction, "a percent such as 86.4"),
             setting=setting,
             effort=effort,
             model_version=mapping.model_version,
@@ -299,7 +306,7 @@ def read_mmlu_collection(
             date_reported="",
             notes="; ".join(notes),
         )
-        kept.append(MmluRow(score, mapping, row["id"].strip()))
+        kept.append(MmluRow(Row(score, getattr(row, "where", "")), mapping, row["id"].strip()))
     return kept, dropped
 
 
@@ -347,7 +354,7 @@ def _same_name_rows(rows: list[dict[str, str]], path: str | Path) -> tuple[list[
         if not name:
             continue
         if name not in by_name:
-            by_name[name] = dict(row)
+            by_name[name] = Row(row, getattr(row, "where", ""))
             continue
         first = by_name[name]
         clash = [
@@ -372,7 +379,7 @@ def _top_n_at_release(rows: list[dict[str, str]], n: int = 10) -> set[str]:
     released the same day as released before."""
     dated = sorted(
         (
-            (r["Publication date"].strip()[:10], float(r["Training compute (FLOP)"]), r["Model"].strip())
+            (r["Publication date"].strip()[:10], cell(r, COMPUTE_COLUMN, float, "a number"), r["Model"].strip())
             for r in rows
             if r.get("Training compute (FLOP)", "").strip() and r.get("Publication date", "").strip()
         ),
@@ -407,7 +414,7 @@ def read_epoch_models(models_csv: str | Path, vintage_label: str) -> list[dict[s
     for row in raw:
         name = row["Model"].strip()
         model = empty_model()
-        compute = fmt_float(row.get("Training compute (FLOP)", ""))
+        compute = cell(row, COMPUTE_COLUMN, fmt_float, "a number")
         if compute and float(compute) <= 0:
             compute = ""
         confidence = row.get("Confidence", "").strip().lower()
@@ -421,14 +428,14 @@ def read_epoch_models(models_csv: str | Path, vintage_label: str) -> list[dict[s
             organization=" ".join(row.get("Organization", "").split()),
             release_date=row.get("Publication date", "").strip()[:10],
             release_source_url=first_url(row.get("Link", "")),
-            parameters=fmt_float(row.get("Parameters", "")),
+            parameters=cell(row, "Parameters", fmt_float, "a number"),
             open_weights=_open_weights(row),
             frontier="true" if (is_frontier_file or row.get("Frontier model", "").strip() == "True") else "false",
             domain=row.get("Domain", "").strip(),
         )
         if compute:
-            low = fmt_float(row.get("Training compute lower bound", ""))
-            high = fmt_float(row.get("Training compute upper bound", ""))
+            low = cell(row, "Training compute lower bound", fmt_float, "a number")
+            high = cell(row, "Training compute upper bound", fmt_float, "a number")
             method = row.get("Training compute estimation method", "").strip()
             model.update(
                 compute_flop=compute,
@@ -453,7 +460,7 @@ def read_epoch_models(models_csv: str | Path, vintage_label: str) -> list[dict[s
             model["notes"] = "; ".join(
                 x for x in (model["notes"], f"Epoch AI's file lists {name} twice (same date and link): one model") if x
             )
-        out.append(model)
+        out.append(Row(model, getattr(row, "where", "")))
     return out
 
 

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.ingest import mappings
-from tracker.ingest.importers.common import SCORE_FIELDS, read_rows, slugify, split_effort
+from tracker.ingest.importers.common import SCORE_FIELDS, Row, cell, read_rows, slugify, split_effort
 from tracker.ingest.importers.epoch import clean_source_name, mmlu_source_kind
 from tracker.ingest.importers.versions import EpochVersions
 
@@ -169,9 +169,7 @@ def read_gpai(
         if _PRE_RELEASE in vid:  # evaluated before release: non-standard, kept out of default fits
             setting = f"{setting} pre-release"
         m = resolve_gpai(vid, resolver, epoch_names)
-        score = float(row["score"])
-        if not 0.0 <= score <= 1.0:
-            raise ValueError(f"score {row['score']!r} of {vid!r} is not a fraction")
+        score = cell(row, "score", float, "a number")
         source = clean_source_name(row["source"])
         if feed == "epoch_live":
             source_name, kind = EPOCH_LIVE_SOURCE, "independent"
@@ -189,7 +187,7 @@ def read_gpai(
             model_id=m.model_id,
             benchmark_id=bench,
             score=repr(score),
-            stderr=repr(float(row["stderr"])) if row["stderr"].strip() else "",
+            stderr=repr(cell(row, "stderr", float, "a number")) if row["stderr"].strip() else "",
             setting=setting,
             effort=m.effort,
             model_version=m.model_version,
@@ -199,7 +197,8 @@ def read_gpai(
             date_reported="",
             notes=note,
         )
-        out.append(GpaiRow(s, vid, m, feed, row["release_date"].strip()[:10], row["organization"].strip()))
+        where = getattr(row, "where", "")
+        out.append(GpaiRow(Row(s, where), vid, m, feed, row["release_date"].strip()[:10], row["organization"].strip()))
     return out, skipped
 
 

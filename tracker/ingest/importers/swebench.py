@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from tracker.errors import DataError
 from tracker.ingest import mappings
 from tracker.ingest.importers.common import MODEL_FIELDS, slugify, split_effort
 from tracker.ingest.importers.versions import EpochVersions
@@ -102,7 +103,8 @@ def read_leaderboards(json_path, model_versions_csv) -> tuple[list[dict], list[d
 
 def import_leaderboards(json_path, model_versions_csv) -> Import:
     """Like :func:`read_leaderboards`, also listing the skipped entries."""
-    boards = {b["name"]: b["results"] for b in json.loads(Path(json_path).read_text(encoding="utf-8"))["leaderboards"]}
+    doc = json.loads(Path(json_path).read_text(encoding="utf-8"))
+    boards = {b["name"]: b["results"] for b in _checked(doc, json_path)}
     epoch = EpochVersions(model_versions_csv)
     skip = mappings.skipped("swebench-leaderboard")
     out = Import()
@@ -290,6 +292,44 @@ def _from_epoch(rows: list[dict], how: str, effort: str) -> _Resolved:
 
 
 # --- small helpers -------------------------------------------------------------
+
+
+def _checked(doc: object, file: object) -> list[dict]:
+    """The leaderboards of ``leaderboards.json``, checked for the shape the reader relies on; a value of the
+    wrong kind is a ``DataError`` naming its path in the file (``leaderboards[1].results[7].resolved``), where
+    it used to surface as a Python message ("list indices must be integers")."""
+
+    def bad(path: str, value: object, what: str) -> DataError:
+        plain = isinstance(value, (str, int, float, bool, type(None)))
+        shown = json.dumps(value)[:60] if plain else f"a JSON {'object' if isinstance(value, dict) else 'list'}"
+        return DataError(f"{file}: {path}: {shown} is not {what}; check that it is the published leaderboards.json")
+
+    boards = doc.get("leaderboards") if isinstance(doc, dict) else None
+    if not isinstance(boards, list):
+        raise bad("leaderboards", boards, "a list of leaderboards")
+    for i, board in enumerate(boards):
+        at = f"leaderboards[{i}]"
+        if not isinstance(board, dict) or not isinstance(board.get("name"), str):
+            raise bad(f"{at}.name", board.get("name") if isinstance(board, dict) else board, "a board name")
+        if not isinstance(board.get("results"), list):
+            raise bad(f"{at}.results", board.get("results"), "a list of entries")
+        for j, entry in enumerate(board["results"]):
+            where = f"{at}.results[{j}]"
+            if not isinstance(entry, dict):
+                raise bad(where, entry, "an entry (an object)")
+            if not isinstance(entry.get("name"), str):
+                raise bad(f"{where}.name", entry.get("name"), "an entry name")
+            resolved = entry.get("resolved")
+            try:
+                ok = not isinstance(resolved, bool) and 0 <= float(resolved) <= 100  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                ok = False
+            if not ok:
+                raise bad(f"{where}.resolved", resolved, "a percent resolved between 0 and 100")
+            tags = entry.get("tags")
+            if tags is not None and not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+                raise bad(f"{where}.tags", tags, "a list of text tags")
+    return boards
 
 
 def _model_tags(entry: dict) -> list[str]:
