@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def test_save_forecast_without_a_data_folder_refuses_the_shipped_ledger(fc, monk
     assert location.find().origin == "shipped"
     before = sorted(location.SHIPPED_LEDGER.iterdir())
     with pytest.raises(UsageError, match="read only|working copy"):
-        api.save_forecast(fc, {"bench": "toy", "target": 0.99})
+        api.save_forecast(fc)
     assert sorted(location.SHIPPED_LEDGER.iterdir()) == before
 
 
@@ -97,3 +98,44 @@ def test_forecast_save_refuses_the_shipped_ledger_before_any_work(monkeypatch, c
     assert main(["forecast", "--bench", "gpqa", "--target", "0.97", "--save"]) == 2
     out, err = capsys.readouterr()
     assert out == "" and "read only" in err  # no forecast printed, then refused
+
+
+def test_a_record_stores_the_call_that_made_the_forecast(fc, tiny: Path, tmp_path: Path) -> None:
+    # the notebook user no longer rebuilds the CLI's inputs by hand: the forecast keeps them
+    assert fc.inputs["bench"] == "toy" and fc.inputs["target"] == 0.99 and fc.inputs["seed"] == 7
+    assert fc.inputs["boot"] == N_BOOT and fc.inputs["method"] == fc.method and fc.inputs["trend_since"]
+    led = tmp_path / "led"
+    path = api.save_forecast(fc, folder=led, data=tiny)[0]
+    assert json.loads(path.read_text())["inputs"] == fc.inputs
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ({"bench": "toy-other"}, "unknown benchmark|not a benchmark|no benchmark"),
+        ({"target": 0.9}, "inputs name target 0.9"),
+        ({"seed": 8}, "seed=8, the forecast was made with 7"),
+        ({"trend_since": dt.date(2018, 1, 1)}, "cannot be stored as JSON"),
+        ({"ceiling": math.nan}, "cannot be stored as JSON"),
+        (["toy"], "must be a dict"),
+    ],
+)
+def test_inputs_that_contradict_the_forecast_are_refused(fc, tiny: Path, tmp_path: Path, given, says: str) -> None:
+    led = tmp_path / "led"
+    with pytest.raises(UsageError, match=says):
+        api.save_forecast(fc, given, folder=led, data=tiny)
+    assert not led.exists() or not list(led.iterdir())
+
+
+def test_inputs_naming_the_same_benchmark_by_alias_are_fine(fc, tiny: Path, tmp_path: Path) -> None:
+    path = api.save_forecast(fc, {"bench": "tq", "note": "by alias"}, folder=tmp_path / "led", data=tiny)[0]
+    rec = json.loads(path.read_text())["inputs"]
+    assert rec["bench"] == "tq" and rec["note"] == "by alias" and rec["seed"] == 7
+
+
+def test_a_layer_forecast_without_inputs_needs_them(fc, tiny: Path, tmp_path: Path) -> None:
+    from tracker.forecast.forecast import Forecast as LayerForecast
+
+    bare = LayerForecast(**{f: getattr(fc, f) for f in LayerForecast.__dataclass_fields__})
+    with pytest.raises(UsageError, match="does not carry the inputs"):
+        api.save_forecast(bare, folder=tmp_path / "led", data=tiny)  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 from tracker.api.figures import chart, save_record_chart
@@ -72,22 +73,60 @@ def ledger(folder: str | Path | None = None, *, data: str | Path | None = None) 
     return ledgermod.score(folder, data=data)
 
 
+def _record_inputs(fc: Forecast, given: dict | None, data: str | Path | None) -> dict:
+    """The inputs a record stores: ``fc.inputs``, with ``given`` checked against them (``UsageError`` when a value
+    contradicts the forecast, or cannot be written as JSON)."""
+    own = getattr(fc, "inputs", None)
+    if given is None:
+        if own is None:
+            raise UsageError(
+                "save_forecast: this forecast does not carry the inputs that made it; make it with tracker.forecast, "
+                "or pass inputs={'bench': ..., 'target': ...}"
+            )
+        return dict(own)
+    if not isinstance(given, dict):
+        raise UsageError(f"save_forecast: inputs must be a dict, not {type(given).__name__}")
+    try:
+        json.dumps(given, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"save_forecast: inputs cannot be stored as JSON ({exc}); use text, numbers, lists") from None
+    if "bench" in given and resolve_benchmark(load(data), given["bench"]).id != fc.benchmark.id:
+        raise UsageError(f"save_forecast: inputs name benchmark {given['bench']!r}; the forecast is {fc.benchmark.id}")
+    if "target" in given and given["target"] != fc.target:
+        raise UsageError(f"save_forecast: inputs name target {given['target']!r}, the forecast's is {fc.target!r}")
+    for key, value in (own or {}).items():
+        if key in given and key not in ("bench", "target") and given[key] != value:
+            raise UsageError(f"save_forecast: inputs say {key}={given[key]!r}, the forecast was made with {value!r}")
+    return {**(own or {}), **given}
+
+
 def check_save(folder: str | Path | None = None, *, data: str | Path | None = None) -> Path:
     """The ledger folder ``save_forecast`` would write to; ``UsageError`` for the read-only shipped ledger."""
     return ledgermod.writable_folder(folder, data)
 
 
 def save_forecast(
-    fc: Forecast, inputs: dict, *, folder: str | Path | None = None, data: str | Path | None = None
+    fc: Forecast,
+    inputs: dict | None = None,
+    *,
+    folder: str | Path | None = None,
+    data: str | Path | None = None,
 ) -> list[Path]:
     """Write ``fc`` to the ledger (write-once, signed JSON) and its chart as SVG beside it (the fan chart for a
-    predictive forecast, the fit chart for the others). A target already reached is refused (``ConflictError``).
+    predictive forecast, the fit chart for the others). A target already reached is refused (``ConflictError``),
+    and so is the same forecast saved again.
+
+    The record's inputs are the call that made ``fc`` (``fc.inputs``, kept by
+    ``tracker.forecast``), so a record always names what reproduces it;
+    ``inputs`` given here may add keys but not contradict them.
 
     Returns the paths written. A chart that cannot be drawn never loses the
     record, and an existing file is never replaced.
 
-    >>> tracker.save_forecast(fc, {"bench": "mmlu", "target": 0.9}, folder="my-ledger")  # doctest: +SKIP
+    >>> fc = tracker.forecast("mmlu", 0.9, data="my-tracker/datasets")   # doctest: +SKIP
+    >>> tracker.save_forecast(fc, data="my-tracker/datasets")            # doctest: +SKIP
     """
+    inputs = _record_inputs(fc, inputs, data)
     # ``data`` as given, not resolved: the ledger of the shipped data is found (and refused as read only)
     # only when no data folder was named; a resolved path would pass for --data and write into the package
     path = ledgermod.save(fc, inputs, folder=folder, data_dir=data)

@@ -38,6 +38,10 @@ class Forecast(_Forecast):
     >>> print(fc.report())                           # doctest: +SKIP
     """
 
+    #: The call that made it, as a ledger record stores it (``save_forecast``): benchmark and target as asked,
+    #: the data selection, resamples, seed and the method that ran. Set by ``forecast``; not part of the result.
+    inputs: dict | None = None
+
     def report(self) -> str:
         """The text ``tracker forecast`` prints for this forecast."""
         return reportmod.report(self)
@@ -59,9 +63,11 @@ class Forecast(_Forecast):
     __str__ = __repr__
 
     @classmethod
-    def wrap(cls, fc: _Forecast) -> "Forecast":
-        """The same forecast, as this class."""
-        return cls(**{f.name: getattr(fc, f.name) for f in fields(fc)})
+    def wrap(cls, fc: _Forecast, inputs: dict | None = None) -> "Forecast":
+        """The same forecast, as this class (with the call's ``inputs``)."""
+        out = cls(**{f.name: getattr(fc, f.name) for f in fields(fc)})
+        object.__setattr__(out, "inputs", inputs)  # frozen: set once, here
+        return out
 
 
 def forecast(
@@ -101,20 +107,33 @@ def forecast(
         settings = settingsmod.check_patterns(tables, b, settings)
     target, ceiling = real(target), real(ceiling)  # numpy's float32 and friends are numbers too
     with Store(tables) as store:
-        return Forecast.wrap(
-            _forecast(
-                store,
-                b,
-                target,
-                as_of=as_of_d,
-                source=source,
-                settings=settings,
-                include_imputed=include_imputed,
-                ceiling=ceiling,
-                n_boot=n_boot,
-                seed=seed,
-                trend_since=since,
-                compute_noise=compute_noise,
-                method=method,
-            )
+        fc = _forecast(
+            store,
+            b,
+            target,
+            as_of=as_of_d,
+            source=source,
+            settings=settings,
+            include_imputed=include_imputed,
+            ceiling=ceiling,
+            n_boot=n_boot,
+            seed=seed,
+            trend_since=since,
+            compute_noise=compute_noise,
+            method=method,
         )
+    inputs = {
+        "bench": bench,
+        "target": target,
+        "as_of": as_of_d.isoformat() if as_of_d is not None else None,
+        "source": source,
+        "settings": list(settings) if settings else None,
+        "include_imputed": bool(include_imputed),
+        "ceiling": ceiling,
+        "boot": n_boot,
+        "seed": seed,
+        "trend_since": since.isoformat(),
+        "compute_noise": bool(compute_noise),
+        "method": fc.method,  # the method that ran (the default may have fallen back)
+    }
+    return Forecast.wrap(fc, inputs)

@@ -57,21 +57,7 @@ def cmd_forecast(a) -> int:
     kind = CHART_OF_METHOD.get(fc.method, "progress")  # the method that ran (the default may have declined)
     print(json.dumps(fc.to_dict(), indent=1) if a.json else report.report(fc))
     if a.save:
-        inputs = {
-            "bench": a.bench,
-            "target": a.target,
-            "as_of": a.as_of,
-            "source": a.source,
-            "settings": a.setting,
-            "include_imputed": a.include_imputed,
-            "ceiling": a.ceiling,
-            "boot": a.boot,
-            "seed": a.seed,
-            "trend_since": a.trend_since,
-            "compute_noise": a.compute_noise,
-            "method": fc.method,
-        }
-        for path in api.save_forecast(fc, inputs, folder=a.ledger_dir, data=a.data):
+        for path in api.save_forecast(fc, folder=a.ledger_dir, data=a.data):
             print(f"saved {path}", file=sys.stderr)
     if paths:
         a.label = None
