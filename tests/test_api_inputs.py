@@ -139,3 +139,39 @@ def test_a_layer_forecast_without_inputs_needs_them(fc, tiny: Path, tmp_path: Pa
     bare = LayerForecast(**{f: getattr(fc, f) for f in LayerForecast.__dataclass_fields__})
     with pytest.raises(UsageError, match="does not carry the inputs"):
         api.save_forecast(bare, folder=tmp_path / "led", data=tiny)  # type: ignore[arg-type]
+
+
+def test_list_table_and_chart_name_their_keywords(fc, tiny: Path) -> None:
+    # explicit keywords: a notebook's tab completion lists them, a typo is Python's own TypeError
+    with pytest.raises(TypeError, match="bogus"):
+        api.list_table("scores", data=tiny, bogus=1)  # type: ignore[call-arg]
+    with pytest.raises(UsageError, match="model must be text"):
+        api.list_table("scores", data=tiny, model=3)  # type: ignore[arg-type]
+    assert api.list_table("scores", data=tiny, bench="toy", limit=np.int64(2)).height == 2
+    with pytest.raises(TypeError, match="bogus"):
+        api.chart("progress", fc, bogus=5)  # type: ignore[call-arg]
+    with pytest.raises(UsageError, match="title must be text"):
+        api.chart("progress", fc, title=5)  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="fc must be a forecast"):
+        api.chart("fan", None)  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="labels must be"):
+        api.chart("progress", fc, labels=[3])  # type: ignore[list-item]
+    assert api.chart("progress", fc, labels="m21") is not None  # one model, not its letters
+
+
+def test_a_backtest_has_polars_views_that_agree_with_its_json(shipped: Path) -> None:
+    bt = api.backtest("gpqa", methods=["linear"], n_boot=N_BOOT)  # the backtest's threshold grids are real ones
+    d = bt.to_dict()
+    f = bt.forecasts()
+    assert f.height == len(d["forecasts"]) > 0 and {"as_of", "median", "lo80", "hi80", "inside80"} <= set(f.columns)
+    assert f["median"].to_list() == [p["median"] for p in d["forecasts"]]
+    s = bt.summary_table()
+    assert s.height == len(d["summaries"]) and {"coverage80", "crps_months", "n_resolved"} <= set(s.columns)
+    assert s["n"].to_list() == [x["stats"]["n"] for x in d["summaries"]]
+
+
+def test_the_package_names_its_methods_and_defaults() -> None:
+    import tracker
+
+    assert tracker.METHODS == api.METHODS and tracker.DEFAULT_METHOD in tracker.METHODS
+    assert "fan" in tracker.CHART_KINDS and tracker.BASELINES == api.BASELINES

@@ -16,6 +16,13 @@ from tracker._version import __version__
 
 __all__ = [
     "__version__",
+    "BASELINES",
+    "CHART_KINDS",
+    "DEFAULT_BOOT",
+    "DEFAULT_METHOD",
+    "DEFAULT_SEED",
+    "METHODS",
+    "SOURCES",
     "add",
     "backtest",
     "backtest_chart",

@@ -20,27 +20,44 @@ if TYPE_CHECKING:  # an annotation only: tracker forecast does not load the back
 CHART_KINDS = ("fan", "fit", "progress", "compute")
 
 
-def chart(kind: str, fc: Forecast, **options: Any):
+def chart(
+    kind: str,
+    fc: Forecast,
+    *,
+    title: str | None = None,
+    subtitle: str | None = None,
+    width: int | None = None,
+    labels: list[str] | str | None = None,
+):
     """An Altair chart of a forecast (built, not saved): ``"fan"`` (the predictive forecast: the state of the
     art's fan and when the target falls), ``"fit"``, ``"progress"`` or ``"compute"`` (the compute method).
+    ``labels`` names models to label (not on the fan chart).
 
     >>> c = tracker.chart("fan", tracker.forecast("gpqa", 0.95))  # doctest: +SKIP
     >>> tracker.save_chart(c, "gpqa-fan.png", scale=2)           # doctest: +SKIP
     """
-    check_width(options.get("width"))
-    if options.get("width") is not None:
-        options["width"] = whole(options["width"])
     if kind not in CHART_KINDS:
         raise UsageError(f"unknown chart {kind!r}; choose one of {', '.join(CHART_KINDS)}")
+    if not isinstance(fc, Forecast):
+        raise UsageError(f"chart: fc must be a forecast (tracker.forecast(...)), not {type(fc).__name__}")
+    for name, value in (("title", title), ("subtitle", subtitle)):
+        if value is not None and not isinstance(value, str):
+            raise UsageError(f"chart: {name} must be text, not {type(value).__name__}")
+    if isinstance(labels, str):  # one model, not its letters
+        labels = [labels]
+    if labels is not None and not (isinstance(labels, (list, tuple)) and all(isinstance(x, str) for x in labels)):
+        raise UsageError("chart: labels must be a list of model ids or names")
+    check_width(width)
+    width = whole(width) if width is not None else None
     if kind == "fan":
         from tracker.render import fan_chart  # lazy: altair costs a second of start-up
 
-        if options.pop("labels", None):
+        if labels:
             raise UsageError("--label names models on the fit, progress and compute charts; the fan chart names none")
-        return fan_chart.fan_chart(fc, **options)
+        return fan_chart.fan_chart(fc, title=title, subtitle=subtitle, width=width)
     from tracker.render import charts  # lazy: altair
 
-    return charts.chart(kind, fc, **options)
+    return charts.chart(kind, fc, title=title, subtitle=subtitle, width=width, labels=list(labels) if labels else None)
 
 
 def backtest_chart(bt: "Backtest", kind: str = "dates", **options: Any):

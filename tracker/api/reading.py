@@ -8,7 +8,6 @@ the project's datasets/, or the copy shipped with tracker: see
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
@@ -18,7 +17,8 @@ from tracker.data.catalog import Benchmark, resolve_benchmark
 from tracker.data.catalog import benchmarks as _benchmarks
 from tracker.data.store import Store, write_db
 from tracker.data.user_sql import check_read_only, query_file
-from tracker.inputs import guard_output
+from tracker.errors import UsageError
+from tracker.inputs import guard_output, whole
 
 
 def data_root(data: str | Path | None) -> Path:
@@ -135,10 +135,36 @@ def settings(bench: str | None = None, *, data: str | Path | None = None) -> pl.
     return listing.table(load(data), "settings", bench=bench)
 
 
-def list_table(what: str, *, data: str | Path | None = None, **filters: Any) -> pl.DataFrame:
-    """Rows of ``benchmarks``, ``models``, ``scores`` or ``settings`` (``tracker list``); filters as keywords.
+def list_table(
+    what: str,
+    *,
+    data: str | Path | None = None,
+    bench: str | None = None,
+    model: str | None = None,
+    org: str | None = None,
+    setting: str | None = None,
+    source: str | None = None,
+    with_compute: bool = False,
+    limit: int | None = None,
+) -> pl.DataFrame:
+    """Rows of ``benchmarks``, ``models``, ``scores`` or ``settings`` (``tracker list``), filtered: ``bench``
+    (id or alias), ``model`` and ``org`` (text in the id or name), ``setting``, ``source`` (``lab`` or
+    ``independent``), ``with_compute`` (models with an estimate) and ``limit`` (the first rows).
 
     >>> tracker.list_table("scores", bench="gpqa", limit=5)  # doctest: +SKIP
     >>> tracker.list_table("settings", bench="swe")          # doctest: +SKIP
     """
-    return listing.table(load(data), what, **filters)
+    for name, value in (("bench", bench), ("model", model), ("org", org), ("setting", setting), ("source", source)):
+        if value is not None and not isinstance(value, str):
+            raise UsageError(f"list_table: {name} must be text, not {type(value).__name__}")
+    return listing.table(
+        load(data),
+        what,
+        bench=bench,
+        model=model,
+        org=org,
+        setting=setting,
+        source=source,
+        with_compute=with_compute,
+        limit=whole(limit) if limit is not None else None,  # type: ignore[arg-type]  # checked by table
+    )

@@ -220,6 +220,17 @@ class Backtest:
     def summary(self, benchmark: str, method: str) -> Summary | None:
         return next((s for s in self.summaries if s.benchmark == benchmark and s.method == method), None)
 
+    def forecasts(self) -> pl.DataFrame:
+        """One row per past forecast (benchmark, method, as-of date, target, median and intervals, the actual
+        date, error in months, inside the 80% range): a notebook's view of what ``to_dict()["forecasts"]`` holds."""
+        return pl.DataFrame(self.to_dict()["forecasts"], infer_schema_length=None)
+
+    def summary_table(self) -> pl.DataFrame:
+        """One row per benchmark and method: its scores as columns (counts, coverage, errors, CRPS: the numbers of
+        ``tracker backtest``'s table); the comparisons with the baselines stay in ``to_dict()["summaries"]``."""
+        df = pl.DataFrame(self.to_dict()["summaries"], infer_schema_length=None)
+        return df.unnest("stats").drop("versus") if df.height else df
+
     def to_dict(self) -> dict:
         pts = [dict(asdict(p), error_months=p.error_months, inside80=p.inside80) for p in self.points]
         return jsonable(
