@@ -255,3 +255,25 @@ def test_import_tracker_and_help_do_not_import_altair() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_names_are_placed_clear_of_each_other_and_of_blocked_marks() -> None:
+    from tracker.render.placement import SPOTS, Plot, overlap, text_box
+
+    plot = Plot(0, 10, 0, 1, 600, 360)
+    # two models at nearly the same spot: the second name must not print over the first
+    a, b = plot.place([(5, 0.5, "Claude 3.5 Sonnet"), (5.05, 0.5, "Gemini 1.5 Pro")])
+    boxes = []
+    for (x, y, name), k in zip([(5, 0.5, "Claude 3.5 Sonnet"), (5.05, 0.5, "Gemini 1.5 Pro")], (a, b), strict=True):
+        px, py = plot.px(x, y)
+        dx, dy, align = SPOTS[k]
+        boxes.append(text_box(px + dx, py + dy, name, align, "middle"))
+    assert a != b and not overlap(*boxes)
+    # a name whose usual spot (up-right) lies on the target's interval bar goes elsewhere
+    plot = Plot(0, 10, 0, 1, 600, 360)
+    plot.block_bar(5, 9, 0.9, half=4)
+    (k,) = plot.place([(5.5, 0.88, "GPT-4")])
+    assert k != 0
+    # a name at the right edge does not run out of the plot
+    (k,) = Plot(0, 10, 0, 1, 600, 360).place([(9.9, 0.5, "a long model name")])
+    assert SPOTS[k][2] == "right"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import textwrap
+from collections.abc import Callable
 
 import altair as alt
 import polars as pl
@@ -19,6 +20,7 @@ from tracker.errors import FitError, UsageError, plural
 from tracker.fit.trend import date_from_decimal_year as year_to_date
 from tracker.forecast.forecast import Forecast
 from tracker.render import theme
+from tracker.render.placement import SPOTS, Plot
 
 MIN_POINTS = 3  # fewer points than this make a misleading chart: refuse
 
@@ -33,6 +35,11 @@ FEW_POINTS = 20  # fits on fewer models get a read-with-care note
 
 
 PROJECTION_YEARS = 5  # date axes stop this many years after the data; longer intervals are marked open
+
+
+def days(d: dt.date | str) -> float:
+    """A date in the unit date charts place names in (days since year 1)."""
+    return float((dt.date.fromisoformat(d) if isinstance(d, str) else d).toordinal())
 
 
 # -- formatting helpers ---------------------------------------------------------------
@@ -246,20 +253,31 @@ def notable(fc: Forecast, pts: pl.DataFrame, labels: list[str] | None) -> pl.Dat
     return pts.filter(pl.col("model_id").is_in(list(names)))
 
 
-def label_layer(rows: list[dict], x: alt.X, y: str = "score:Q") -> list:
-    """Model names next to their points (with a white halo added by ``halo``)."""
+def label_layer(rows: list[dict], x: alt.X, plot: Plot, xof: Callable[[dict], float], y: str = "score:Q") -> list:
+    """Model names next to their points (with a white halo added by ``halo``), each in the spot around its
+    point that keeps it clear of the other names and of the marks ``plot`` blocks (``tracker.render.placement``).
+    ``xof`` gives a row's x in ``plot``'s unit; the newest model chooses first."""
     if not rows:
         return []
-    return [
-        alt.Chart(alt.Data(values=rows), name="labels")
-        .mark_text(align="left", baseline="middle", dx=7, dy=-7, fontSize=11, color=theme.INK)
-        .encode(x=x, y=y, text="model_name:N")
-    ]
+    order = sorted(rows, key=xof, reverse=True)
+    spots = plot.place([(xof(r), float(r["score"]), str(r["model_name"])) for r in order])
+    out = []
+    for k, (dx, dy, align) in enumerate(SPOTS):
+        here = [r for r, s in zip(order, spots, strict=True) if s == k]
+        if here:
+            out.append(
+                alt.Chart(alt.Data(values=here), name="labels" if k == 0 else f"labels{k}")
+                .mark_text(align=align, baseline="middle", dx=dx, dy=dy, fontSize=11, color=theme.INK)
+                .encode(x=x, y=y, text="model_name:N")
+            )
+    return out
 
 
-def today_layer(fc: Forecast, scale: alt.Scale, field: str = "release_date") -> list:
-    """A vertical line at the forecast's "now" (today, or its --as-of date), labelled."""
+def today_layer(fc: Forecast, scale: alt.Scale, plot: Plot, field: str = "release_date") -> list:
+    """A vertical line at the forecast's "now" (today, or its --as-of date), labelled at the top (names are kept
+    off the label: ``plot``'s x is in days)."""
     label = "today" if fc.as_of == fc.made_on else f"as of {fc.as_of.isoformat()}"
+    plot.block_text(days(fc.as_of), plot.y1, label, dx=3, dy=2, baseline="top")
     row = {field: fc.as_of.isoformat(), "label": label}
     d = alt.Data(values=[row])
     return [
@@ -287,8 +305,9 @@ def caveats(fc: Forecast, *, dates: bool = True) -> str:
     return out
 
 
-def hlines(fc: Forecast, xfield: str, xlabel: float | str) -> list:
-    """The target line (and the chance floor, when above zero), labelled at the left."""
+def hlines(fc: Forecast, xfield: str, xlabel: float | str, plot: Plot, xunit: float) -> list:
+    """The target line (and the chance floor, when above zero), labelled at the left (at ``xunit`` in
+    ``plot``'s unit: names are kept off the labels and the target line)."""
     b = fc.benchmark
     rows = [{"y": fc.target, "label": f"target {pct(fc.target)}", "kind": "target"}]
     if b.floor > 0:
@@ -304,6 +323,11 @@ def hlines(fc: Forecast, xfield: str, xlabel: float | str) -> list:
         )
         xv = {xfield: xlabel}
         below = r["kind"] == "floor"  # under its line: early points and the step line sit just above chance
+        plot.block_text(
+            xunit, r["y"], r["label"], dy=3 if below else -3, baseline="top" if below else "bottom", bold=True
+        )
+        if r["kind"] == "target":
+            plot.block_bar(plot.x0, plot.x1, r["y"], half=1.5)
         out.append(
             alt.Chart(alt.Data(values=[{**r, **xv}]), name=f"{r['kind']}_label")
             .mark_text(
@@ -314,8 +338,9 @@ def hlines(fc: Forecast, xfield: str, xlabel: float | str) -> list:
     return out
 
 
-def crossing(fc: Forecast, lo: float, hi: float) -> list:
-    """The crossing point at the target with its 80% (thick) and 95% (thin) compute interval."""
+def crossing(fc: Forecast, lo: float, hi: float, plot: Plot) -> list:
+    """The crossing point at the target with its 80% (thick) and 95% (thin) compute interval (kept clear of
+    names in ``plot``, whose x is log10 FLOP)."""
     n = fc.log10_compute
     if n.median is None:
         return []
@@ -341,6 +366,12 @@ def crossing(fc: Forecast, lo: float, hi: float) -> list:
             else ""
         ),
     }
+    plot.block_bar(clip(n.lo80, lo), clip(n.hi80, hi), fc.target, half=4)
+    plot.block_bar(clip(n.lo95, lo), clip(n.hi95, hi), fc.target, half=2)
+    plot.block_point(clip(n.median, hi), fc.target)
+    plot.block_text(
+        clip(n.median, hi), fc.target, row["label"], dx=-4, dy=-8, align="right", baseline="bottom", bold=True
+    )
     data = alt.Data(values=[row])
     x = alt.X("lo95:Q")
     return [

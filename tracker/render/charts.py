@@ -31,6 +31,7 @@ from tracker.render.chart_kit import (
     caveats,
     chart_rows,
     crossing,
+    days,
     finish,
     flop,
     flop_axis,
@@ -44,6 +45,7 @@ from tracker.render.chart_kit import (
     require,
     today_layer,
 )
+from tracker.render.placement import Plot
 from tracker.render.trend_charts import compute_chart, progress_chart
 
 KINDS = ("fit", "progress", "compute")
@@ -146,7 +148,9 @@ def fit_chart(
             .mark_point(shape="circle", filled=False, color=theme.CONTEXT, opacity=0.7, size=40)
             .encode(x=x, y="score:Q", tooltip=tooltip + [alt.Tooltip("status:N")])
         )
-    layers += hlines(fc, "compute_flop", 10.0 ** (lo + 0.05))
+    plot = Plot(lo, hi, ymin, b.ceiling, width or theme.WIDTH, theme.HEIGHT)
+    plot.add_points(pts.select("log10_compute", "score").rows())
+    layers += hlines(fc, "compute_flop", 10.0 ** (lo + 0.05), plot, lo + 0.05)
     if fc.frontier_max_log10_compute is not None and lo <= fc.frontier_max_log10_compute <= hi:
         now = {
             "compute_flop": 10.0**fc.frontier_max_log10_compute,
@@ -160,8 +164,17 @@ def fit_chart(
             .mark_text(align="right", baseline="top", dx=-3, y=2, color=theme.CONTEXT, fontSize=11)
             .encode(x="compute_flop:Q", text="label:N"),
         ]
-    layers += label_layer(chart_rows(notable(fc, pts.filter(pl.col("in_fit")), labels), cols), x)
-    layers += crossing(fc, lo, hi)
+        plot.block_text(
+            fc.frontier_max_log10_compute, b.ceiling, now["label"], dx=-3, dy=2, align="right", baseline="top"
+        )
+    cross = crossing(fc, lo, hi, plot)  # declared before the names are placed, drawn over them
+    layers += label_layer(
+        chart_rows(notable(fc, pts.filter(pl.col("in_fit")), labels), cols),
+        x,
+        plot,
+        lambda r: math.log10(r["compute_flop"]),
+    )
+    layers += cross
     if fc.reached is not None:
         r = pts.filter(pl.col("model_name") == fc.reached.model_name)
         if r.height:
@@ -240,14 +253,23 @@ def date_fit_chart(
         .mark_point(filled=True, color=theme.INK, size=50)
         .encode(x=x, y="score:Q", tooltip=tooltip),
     ]
-    layers += hlines(fc, "release_date", (first - dt.timedelta(days=60)).isoformat())
-    layers += today_layer(fc, xscale)
-    layers += label_layer(chart_rows(notable(fc, pts, labels), cols), x)
+    plot = Plot(days(x0), days(end), ymin, b.ceiling, width or theme.WIDTH, theme.HEIGHT)
+    plot.add_points((days(d), sc) for d, sc in pts.select("release_date", "score").rows())
+    layers += hlines(fc, "release_date", (first - dt.timedelta(days=60)).isoformat(), plot, days(first) - 60)
+    layers += today_layer(fc, xscale, plot)
+
+    def day(v: float | None) -> str:
+        return year_to_date(min(horizon if v is None else v, horizon)).isoformat()
+
+    if y.median is not None and y.median <= horizon:  # the crossing's marks, kept clear of the names
+        plot.block_bar(days(day(y.lo80)), days(day(y.hi80)), fc.target, half=4)
+        plot.block_bar(days(day(y.lo95)), days(day(y.hi95)), fc.target, half=2)
+        plot.block_point(days(day(y.median)), fc.target)
+        plot.block_text(
+            days(day(y.median)), fc.target, month(y.median), dx=-4, dy=-8, align="right", baseline="bottom", bold=True
+        )
+    layers += label_layer(chart_rows(notable(fc, pts, labels), cols), x, plot, lambda r: days(r["release_date"]))
     if y.median is not None and y.median <= horizon:
-
-        def day(v: float | None) -> str:
-            return year_to_date(min(horizon if v is None else v, horizon)).isoformat()
-
         cross = {
             "median": day(y.median),
             "lo80": day(y.lo80),

@@ -24,6 +24,7 @@ from tracker.render.chart_kit import (
     PROJECTION_YEARS,
     caveats,
     chart_rows,
+    days,
     finish,
     flop,
     flop_axis,
@@ -37,6 +38,7 @@ from tracker.render.chart_kit import (
     require,
     today_layer,
 )
+from tracker.render.placement import Plot
 
 
 # -- progress ---------------------------------------------------------------------------
@@ -116,11 +118,17 @@ def progress_chart(
         .mark_point(filled=True, color=theme.INK, size=44)
         .encode(x=x, y="score:Q", tooltip=tooltip),
     ]
-    layers += hlines(fc, "release_date", (first - dt.timedelta(days=45)).isoformat())
-    layers += today_layer(fc, xscale)
-    layers += label_layer(chart_rows(notable(fc, pts, labels), cols), x)
+    plot = Plot(days(first) - 60, days(end), ymin, b.ceiling, width or theme.WIDTH, theme.HEIGHT)
+    plot.add_points((days(d), sc) for d, sc in pts.select("release_date", "score").rows())
+    plot.block_steps([days(r["release_date"]) for r in step], [float(r["score"]) for r in step])
+    layers += hlines(fc, "release_date", (first - dt.timedelta(days=45)).isoformat(), plot, days(first) - 45)
+    layers += today_layer(fc, xscale, plot)
     if y is not None:
         lbl = f"forecast {month(y.median)}" if hc is None else f"said the day before: {month(y.median)}"
+        plot.block_point(days(band["median"]), fc.target)
+        plot.block_text(days(band["median"]), ymin, lbl, dx=-5, dy=-5, align="right", baseline="bottom", bold=True)
+    layers += label_layer(chart_rows(notable(fc, pts, labels), cols), x, plot, lambda r: days(r["release_date"]))
+    if y is not None:
         layers += [
             alt.Chart(bd, name="crossing")
             .mark_point(shape="diamond", filled=True, size=150, color=theme.TARGET, stroke="white")
@@ -232,7 +240,8 @@ def compute_chart(
         .mark_line(color=theme.FIT, strokeWidth=2.5)
         .encode(x=x, y=yq),
     ]
-    layers += today_layer(fc, xscale)
+    no_names = Plot(days(first), days(year_to_date(proj_end)) + 90, 0, 1, width or theme.WIDTH, theme.HEIGHT)
+    layers += today_layer(fc, xscale, no_names)  # this chart names no models: nothing to keep clear
     if proj_end > last_y:
         layers.append(
             alt.Chart(alt.Data(values=trend_rows(last_y, proj_end)), name="projection")
