@@ -77,10 +77,17 @@ def _expected_known(scores: pl.DataFrame, models: pl.DataFrame, benchmarks: pl.D
     # a figure read in an arXiv paper (lab or third-party): known from the first day after the month its
     # identifier names
     ym = pl.col("source_url").str.extract_groups(r"arxiv\.org/(?:abs|pdf)/(\d{2})(\d{2})\.")
+    # ... and one read in OpenAI's simple-evals README (no date per figure): from 2025-05-12, when the version
+    # on record was public
     j = j.with_columns(
-        pl.date(2000 + ym.struct.field("1").cast(pl.Int32), ym.struct.field("2").cast(pl.Int32), 1)
-        .dt.offset_by("1mo")
-        .alias("arxiv_after")
+        pl.when(pl.col("source_url").str.contains("github.com/openai/simple-evals", literal=True))
+        .then(pl.lit(dt.date(2025, 5, 12)))
+        .otherwise(
+            pl.date(2000 + ym.struct.field("1").cast(pl.Int32), ym.struct.field("2").cast(pl.Int32), 1).dt.offset_by(
+                "1mo"
+            )
+        )
+        .alias("document_after")
     )
     anchor = pl.max_horizontal(
         "release_date",
@@ -95,13 +102,13 @@ def _expected_known(scores: pl.DataFrame, models: pl.DataFrame, benchmarks: pl.D
             pl.max_horizontal(
                 "release_date",
                 pl.col("published").fill_null(pl.col("release_date")),
-                pl.col("arxiv_after").fill_null(pl.col("release_date")),
+                pl.col("document_after").fill_null(pl.col("release_date")),
             )
         )
         .otherwise(
             pl.max_horizontal(
                 pl.min_horizontal(anchor + pl.duration(days=pl.col("lag")), pl.lit(vintage)),
-                pl.col("arxiv_after").fill_null(pl.col("release_date")),
+                pl.col("document_after").fill_null(pl.col("release_date")),
             )
         )
         .alias("known")
@@ -174,6 +181,19 @@ def test_undated_figure_from_a_later_arxiv_paper_counts_from_the_month_after_it(
     assert before["score"].item() < 0.9 and after["score"].item() == 0.99
     known, how = rule.row(0)
     assert known == dt.date(2023, 1, 1) and "after the arXiv month" in how
+
+
+def test_a_simple_evals_readme_figure_counts_from_the_readme_on_record(tmp_path: Path) -> None:
+    # OpenAI's simple-evals README dates no figure; the version on record was public by 2025-05-12, so its
+    # re-run of an old model is not "known" at that model's release (s040: 2021)
+    checked = "2026-01-01: read in stored copy of https://github.com/openai/simple-evals"
+    extra = [f"s040,syn,0.99,,5-shot,,,lab,OpenAI simple-evals,https://github.com/openai/simple-evals,,{checked},\n"]
+    t = data.load(write_synthetic(tmp_path / "d", extra_scores=extra))
+    with Store(t) as s:
+        known, how = s.query(
+            "SELECT known_date, known_rule FROM scores_joined WHERE source_name = 'OpenAI simple-evals'"
+        ).row(0)
+    assert known == dt.date(2025, 5, 12) and "simple-evals README" in how
 
 
 # -- the 3-covariate GLM ------------------------------------------------------------------

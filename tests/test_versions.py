@@ -37,6 +37,19 @@ def test_no_score_is_dated_before_its_benchmark_was_published(tables: data.Table
     assert j.filter(pl.col("date_reported") < pl.col("published")).height == 0
 
 
+def test_a_figure_read_on_a_later_models_page_is_known_from_that_page(tables: data.Tables) -> None:
+    # a lab figure for an older model read on a later model's launch page or card (the same URL as that model's
+    # release source) is not known at the older model's release: the Qwen3-235B-A22B (April 2025) GPQA figure of
+    # the July 2025 Instruct-2507 card counted from April until its row carried the card's date
+    with Store(tables) as store:
+        later = store.query(
+            "SELECT s.model_id, s.benchmark_id, s.known_date, m2.id AS page_of, m2.release_date AS page_date "
+            "FROM scores_joined AS s JOIN models AS m2 ON m2.release_source_url = s.source_url "
+            "AND m2.release_date > s.release_date WHERE s.source_kind = 'lab' AND s.known_date < m2.release_date"
+        )
+    assert later.height == 0, later
+
+
 def test_each_model_once_in_the_frontier_trend(tables: data.Tables) -> None:
     with Store(tables) as s:
         front = s.query("SELECT * FROM frontier_models")

@@ -365,7 +365,9 @@ def plan(
         if table == "models":
             new = _model_change(old, row, vintage, report.kept)
         else:
-            diff = [c for c in SCORE_COMPARED if not _same(c, old[c], row[c])]
+            # a field the published file leaves blank is not given there, not erased: a curated date (a lab
+            # figure read on a later page carries that page's date) is never offered for removal
+            diff = [c for c in SCORE_COMPARED if (row[c] or "").strip() and not _same(c, old[c], row[c])]
             new = {**old, **{c: row[c] for c in diff}} if diff else None
         if new is None:
             report.unchanged += 1

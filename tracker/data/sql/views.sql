@@ -6,12 +6,27 @@
 -- score fits and the frontier trend leave it out by default (docs/method.md, sections 1 and 4).
 CREATE OR REPLACE MACRO compute_imputed(method) AS coalesce(method LIKE '%benchmarks%', false);
 
--- The first day after the month an arXiv identifier in a URL names (arxiv.org/abs/2309.03450 ->
--- 2023-10-01): a figure read in that paper is known no earlier. NULL for any other URL (the
--- regular expressions run only on arxiv.org URLs: on every row they doubled the join's CPU).
-CREATE OR REPLACE MACRO arxiv_known(url) AS CASE WHEN contains(url, 'arxiv.org/') THEN CAST(make_date(
-    2000 + TRY_CAST(regexp_extract(url, 'arxiv\.org/(abs|pdf)/(\d{2})(\d{2})\.', 2) AS INTEGER),
-    TRY_CAST(regexp_extract(url, 'arxiv\.org/(abs|pdf)/(\d{2})(\d{2})\.', 3) AS INTEGER), 1) + INTERVAL 1 MONTH AS DATE)
+-- The earliest date a figure read in a later document can count as known, from the document's URL;
+-- NULL for any other URL (the regular expressions run only on arxiv.org URLs: on every row they
+-- doubled the join's CPU):
+--   * an arXiv paper: the first day after the month its identifier names (arxiv.org/abs/2309.03450
+--     -> 2023-10-01);
+--   * OpenAI's simple-evals README, which dates no figure: the one version on record lists o3 and
+--     o4-mini (released 2025-04-16) and not HealthBench (released on 2025-05-12, in the same
+--     repository: https://openai.com/index/healthbench), so it was public by 2025-05-12; its
+--     re-runs of older models count as known from then, not at their release.
+CREATE OR REPLACE MACRO document_known(url) AS CASE
+    WHEN contains(url, 'arxiv.org/') THEN CAST(make_date(
+        2000 + TRY_CAST(regexp_extract(url, 'arxiv\.org/(abs|pdf)/(\d{2})(\d{2})\.', 2) AS INTEGER),
+        TRY_CAST(regexp_extract(url, 'arxiv\.org/(abs|pdf)/(\d{2})(\d{2})\.', 3) AS INTEGER), 1)
+        + INTERVAL 1 MONTH AS DATE)
+    WHEN contains(url, 'github.com/openai/simple-evals') THEN DATE '2025-05-12'
+    END;
+
+-- How known_rule names the document rule that applied (NULL: none).
+CREATE OR REPLACE MACRO document_rule(url) AS CASE
+    WHEN contains(url, 'arxiv.org/') THEN 'after the arXiv month'
+    WHEN contains(url, 'github.com/openai/simple-evals') THEN 'after the simple-evals README on record (2025-05-12)'
     END;
 
 -- How long after a model's release each source's numbers become known, measured on the
@@ -49,10 +64,10 @@ FROM contemporaneous GROUP BY source_kind;
 --     the latest of the model's release, the benchmark's publication and the
 --     benchmark's first dated score, but no later than the data's vintage (the newest
 --     date anywhere in the data: the row was in the files by then);
---   * either, when read in an arXiv paper: no earlier than the first day after the month its
---     identifier names (a later report's figure for an older model, e.g. the DeepSeek-V3 report's
---     DeepSeek-V2 numbers or the XGen-7B report's GPT-J figure, was otherwise "known" at that
---     model's release or a lag after it).
+--   * either, when read in a later document (document_known: an arXiv paper, the simple-evals
+--     README): no earlier than that document (a later report's figure for an older model, e.g. the
+--     DeepSeek-V3 report's DeepSeek-V2 numbers or the XGen-7B report's GPT-J figure, was otherwise
+--     "known" at that model's release or a lag after it).
 -- A macro over a table name so that the one definition serves both scores_joined (rows_table
 -- 'scores') and tracker.data.store, which dates a narrow copy of the scores carrying each row's
 -- position and takes the wide columns from the tables it already holds (a million joined rows
@@ -63,20 +78,21 @@ SELECT
     CASE
         WHEN s.date_reported IS NOT NULL THEN s.date_reported
         WHEN s.source_kind = 'lab' THEN greatest(m.release_date, coalesce(b.published, m.release_date),
-            coalesce(arxiv_known(s.source_url), m.release_date))
+            coalesce(document_known(s.source_url), m.release_date))
         ELSE greatest(least(
             CAST(greatest(m.release_date, coalesce(b.published, m.release_date), coalesce(bf.first_dated, m.release_date))
                  + to_days(CASE WHEN ls.n >= 10 THEN ls.lag_days WHEN lk.n >= 10 THEN lk.lag_days ELSE 183 END) AS DATE),
-            v.vintage), coalesce(arxiv_known(s.source_url), m.release_date))
+            v.vintage), coalesce(document_known(s.source_url), m.release_date))
     END AS known_date,
     CASE
         WHEN s.date_reported IS NOT NULL THEN 'reported'
-        WHEN s.source_kind = 'lab' AND arxiv_known(s.source_url) IS NOT NULL THEN 'lab: release, or after the arXiv month'
+        WHEN s.source_kind = 'lab' AND document_known(s.source_url) IS NOT NULL
+            THEN 'lab: release, or ' || document_rule(s.source_url)
         WHEN s.source_kind = 'lab' THEN 'lab: release'
         ELSE CASE WHEN ls.n >= 10 THEN 'lag ' || ls.lag_days || ' days (source: ' || s.source_name || ')'
                   WHEN lk.n >= 10 THEN 'lag ' || lk.lag_days || ' days (kind: ' || s.source_kind || ')'
                   ELSE 'lag 183 days (default)' END
-             || CASE WHEN arxiv_known(s.source_url) IS NOT NULL THEN ', or after the arXiv month' ELSE '' END
+             || coalesce(', or ' || document_rule(s.source_url), '')
     END AS known_rule
 FROM query_table(rows_table) AS s
 JOIN models AS m ON m.id = s.model_id
