@@ -175,3 +175,10 @@ def test_the_package_names_its_methods_and_defaults() -> None:
 
     assert tracker.METHODS == api.METHODS and tracker.DEFAULT_METHOD in tracker.METHODS
     assert "fan" in tracker.CHART_KINDS and tracker.BASELINES == api.BASELINES
+
+
+def test_a_float32_target_is_the_number_it_prints_as(tiny: Path) -> None:
+    fc = api.forecast("toy", np.float32(0.99), data=tiny, n_boot=N_BOOT, seed=7)
+    assert fc.target == 0.99 and ">= 0.99 " in fc.report().splitlines()[0]
+    with pytest.raises(UsageError, match="with_compute must be"):
+        api.list_table("models", data=tiny, with_compute="no")  # type: ignore[arg-type]

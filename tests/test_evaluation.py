@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import DATASETS
 from tests.synthetic import write_synthetic
+from tracker import api
 from tracker.cli import main as cli
 from tracker.data import tables as data
 from tracker.data.catalog import resolve_benchmark
@@ -481,3 +482,20 @@ def test_crossings_after_the_truth_cutoff_are_censored() -> None:
     assert bt._censored((2026.40, "m1"), 2026.32) == (None, None)
     assert bt._censored((2026.30, "m1"), 2026.32) == (2026.30, "m1")
     assert bt._censored((None, None), 2026.32) == (None, None)
+
+
+def test_one_odd_record_never_stops_the_ledger_and_a_default_source_is_the_same_question(
+    tiny: Path, tmp_path: Path
+) -> None:
+    led = tmp_path / "ledger"
+    fc = api.forecast("toy", 0.95, data=tiny, n_boot=200)
+    # the same forecast with its default source spelled out: the same question, counted once
+    base = saved.record(fc, {**fc.inputs, "source": None}, tiny)
+    spelled = saved.record(fc, {**fc.inputs, "source": fc.benchmark.default_source, "seed": 5}, tiny)
+    odd = saved.record(fc, {"settings": {"pass@1": 1}}, tiny)  # any JSON a signed record may hold
+    led.mkdir()
+    for name, rec in (("a.json", base), ("b.json", spelled), ("c.json", odd), ("d.json", {**base, "inputs": [1]})):
+        (led / name).write_text(json.dumps(saved.sign(rec)))
+    rows = {r.path: r for r in saved.score(led, data=tiny)}
+    assert rows["a.json"].status == "superseded" or rows["b.json"].status == "superseded"
+    assert rows["c.json"].status != "not scored" and rows["d.json"].check == "FAILED"

@@ -62,6 +62,9 @@ def whole(value: object) -> object:
 def real(value: object) -> object:
     """``value`` as a Python float when it is a real number of any type (numpy's float32 too), else unchanged."""
     if isinstance(value, numbers.Real) and not isinstance(value, (bool, int, float)):
+        if getattr(getattr(value, "dtype", None), "itemsize", 8) < 8:
+            # numpy's float32 0.99 is 0.9900000095367432 as a double: take the number it prints as
+            return float(str(value))
         return float(value)
     return value
 

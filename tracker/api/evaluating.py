@@ -87,7 +87,7 @@ def _record_inputs(fc: Forecast, given: dict | None, data: str | Path | None) ->
     if not isinstance(given, dict):
         raise UsageError(f"save_forecast: inputs must be a dict, not {type(given).__name__}")
     try:
-        json.dumps(given, allow_nan=False)
+        given = json.loads(json.dumps(given, allow_nan=False))  # as the record will hold it: a tuple is a list
     except (TypeError, ValueError) as exc:
         raise UsageError(f"save_forecast: inputs cannot be stored as JSON ({exc}); use text, numbers, lists") from None
     if "bench" in given and resolve_benchmark(load(data), given["bench"]).id != fc.benchmark.id:

@@ -157,6 +157,8 @@ def list_table(
     for name, value in (("bench", bench), ("model", model), ("org", org), ("setting", setting), ("source", source)):
         if value is not None and not isinstance(value, str):
             raise UsageError(f"list_table: {name} must be text, not {type(value).__name__}")
+    if not isinstance(with_compute, bool):
+        raise UsageError(f"list_table: with_compute must be True or False, not {with_compute!r}")
     return listing.table(
         load(data),
         what,

@@ -38,7 +38,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 import polars as pl
@@ -223,7 +223,10 @@ class Backtest:
     def forecasts(self) -> pl.DataFrame:
         """One row per past forecast (benchmark, method, as-of date, target, median and intervals, the actual
         date, error in months, inside the 80% range): a notebook's view of what ``to_dict()["forecasts"]`` holds."""
-        return pl.DataFrame(self.to_dict()["forecasts"], infer_schema_length=None)
+        rows = self.to_dict()["forecasts"]
+        if not rows:  # the columns still, so that a filter on them works
+            return pl.DataFrame({name: [] for name in [f.name for f in fields(Point)] + ["error_months", "inside80"]})
+        return pl.DataFrame(rows, infer_schema_length=None)
 
     def summary_table(self) -> pl.DataFrame:
         """One row per benchmark and method: its scores as columns (counts, coverage, errors, CRPS: the numbers of

@@ -213,32 +213,38 @@ def _same_stem(folder: Path, stem: str) -> list[Path]:
 
 
 def _same_forecast(path: Path, rec: dict) -> bool:
-    """Whether the record at ``path`` is ``rec`` again: same question, inputs, data and numbers (tool aside)."""
+    """Whether the record at ``path`` is ``rec`` again: the same day, benchmark, target, method, data and
+    numbers (the inputs aside: ``gpqa`` and ``gpqa-diamond``, or a default spelled out, make the same forecast)."""
     try:
         old = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return False
-    keys = ("made_on", "benchmark", "target", "method", "seed", "n_boot", "inputs", "data_sha256", "forecast")
+    keys = ("made_on", "benchmark", "target", "method", "seed", "n_boot", "data_sha256", "forecast")
     return isinstance(old, dict) and all(old.get(k) == rec.get(k) for k in keys)
 
 
-def question(rec: dict) -> tuple:
-    """What a record forecasts, and how: the day, benchmark, target, method and data selection.
+def question(rec: dict, default_source: str | None = None) -> tuple:
+    """What a record forecasts, and how: the day, benchmark, target, method and data selection (the source
+    as the forecast used it: none given is the benchmark's ``default_source``).
 
     Records with the same question on the same day (a second save after the
     data changed, or with another seed) count once in the ledger: the last
-    saved, the others are listed as superseded.
+    saved, the others are listed as superseded. Every part is made hashable
+    (a record's inputs are whatever JSON it holds).
     """
     given = rec.get("inputs")
     inp: dict = given if isinstance(given, dict) else {}
-    settings = inp.get("settings")
+
+    def key(value: object) -> str:
+        return json.dumps(value, sort_keys=True, default=str)
+
     return (
-        rec.get("made_on"),
-        rec.get("benchmark"),
-        rec.get("target"),
-        rec.get("method"),
-        inp.get("source"),
-        tuple(settings) if isinstance(settings, list) else settings,
+        key(rec.get("made_on")),
+        key(rec.get("benchmark")),
+        key(rec.get("target")),
+        key(rec.get("method")),
+        key(inp.get("source") or default_source),
+        key(inp.get("settings") or None),
         bool(inp.get("include_imputed")),
     )
 
@@ -323,6 +329,9 @@ def score(folder: str | Path | None = None, *, data: str | Path | None = None) -
                 out.append(_unscored(path, rec, f"not a tracker forecast record ({exc})"))
                 continue
             inp = rec.get("inputs") or {}
+            if not isinstance(inp, dict):  # a signed record can hold any JSON: one bad record never stops the rest
+                out.append(_unscored(path, rec, f"its inputs are {type(inp).__name__}, not an object"))
+                continue
             try:
                 truth = select(
                     store,
@@ -345,7 +354,7 @@ def score(folder: str | Path | None = None, *, data: str | Path | None = None) -
                 err = None if med is None else (med - hit.date).days / DAYS_PER_MONTH
                 inside = (lo is not None and lo <= hit.date) and (hi is None or hit.date <= hi)
                 status = "hit" if inside else "miss"
-            asked.setdefault(question(rec), []).append((saved_order(path)[1], len(out)))
+            asked.setdefault(question(rec, b.default_source), []).append((saved_order(path)[1], len(out)))
             out.append(
                 Scored(
                     path=path.name,

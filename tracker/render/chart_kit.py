@@ -20,7 +20,7 @@ from tracker.errors import FitError, UsageError, plural
 from tracker.fit.trend import date_from_decimal_year as year_to_date
 from tracker.forecast.forecast import Forecast
 from tracker.render import theme
-from tracker.render.placement import SPOTS, Plot
+from tracker.render.placement import SPOTS, Plot, text_box
 
 MIN_POINTS = 3  # fewer points than this make a misleading chart: refuse
 
@@ -274,10 +274,11 @@ def label_layer(rows: list[dict], x: alt.X, plot: Plot, xof: Callable[[dict], fl
 
 
 def today_layer(fc: Forecast, scale: alt.Scale, plot: Plot, field: str = "release_date") -> list:
-    """A vertical line at the forecast's "now" (today, or its --as-of date), labelled at the top (names are kept
-    off the label: ``plot``'s x is in days)."""
+    """A vertical line at the forecast's "now" (today, or its --as-of date), labelled at the top, or where the
+    top is taken (the target line runs there on MMLU) at the bottom, clear of the marks ``plot`` blocks; names are
+    kept off the label (``plot``'s x is in days)."""
     label = "today" if fc.as_of == fc.made_on else f"as of {fc.as_of.isoformat()}"
-    plot.block_text(days(fc.as_of), plot.y1, label, dx=3, dy=2, baseline="top")
+    align, dx, y, baseline = corner_label(plot, days(fc.as_of), label)
     row = {field: fc.as_of.isoformat(), "label": label}
     d = alt.Data(values=[row])
     return [
@@ -285,9 +286,24 @@ def today_layer(fc: Forecast, scale: alt.Scale, plot: Plot, field: str = "releas
         .mark_rule(color=theme.CONTEXT, strokeDash=[1, 3], strokeWidth=1.2)
         .encode(x=alt.X(f"{field}:T", scale=scale)),
         alt.Chart(d, name="today_label")
-        .mark_text(align="left", baseline="top", dx=3, y=2, color=theme.CONTEXT, fontSize=11)
+        .mark_text(align=align, baseline=baseline, dx=dx, y=y, color=theme.CONTEXT, fontSize=11)
         .encode(x=alt.X(f"{field}:T", scale=scale), text="label:N"),
     ]
+
+
+def corner_label(plot: Plot, x: float, label: str, prefer: str = "left") -> tuple[str, int, float, str]:
+    """Where the label of a vertical rule at ``x`` goes: (align, dx, y in pixels, baseline), the first of top
+    right, top left, bottom right, bottom left (``prefer="right"``: left of the rule first) that is clear of the
+    blocked marks and inside the plot; it is then blocked itself."""
+    spots = [("left", 3, 2.0, "top"), ("right", -3, 2.0, "top")]
+    spots += [("left", 3, plot.height - 2, "bottom"), ("right", -3, plot.height - 2, "bottom")]
+    if prefer == "right":
+        spots = [spots[1], spots[0], spots[3], spots[2]]
+    px, _ = plot.px(x, plot.y1)
+    boxes = [text_box(px + dx, y, label, align, baseline) for align, dx, y, baseline in spots]
+    k = next((i for i, b in enumerate(boxes) if plot.clear(b)), 0)
+    plot.blocked.append(boxes[k])
+    return spots[k]
 
 
 def flag_notes(fc: Forecast) -> str:

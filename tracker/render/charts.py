@@ -30,6 +30,7 @@ from tracker.render.chart_kit import (
     PROJECTION_YEARS,
     caveats,
     chart_rows,
+    corner_label,
     crossing,
     days,
     finish,
@@ -151,23 +152,21 @@ def fit_chart(
     plot = Plot(lo, hi, ymin, b.ceiling, width or theme.WIDTH, theme.HEIGHT)
     plot.add_points(pts.select("log10_compute", "score").rows())
     layers += hlines(fc, "compute_flop", 10.0 ** (lo + 0.05), plot, lo + 0.05)
+    cross = crossing(fc, lo, hi, plot)  # declared before the other labels are placed, drawn over them
     if fc.frontier_max_log10_compute is not None and lo <= fc.frontier_max_log10_compute <= hi:
         now = {
             "compute_flop": 10.0**fc.frontier_max_log10_compute,
             "label": "largest model today" if fc.as_of == fc.made_on else f"largest model by {fc.as_of}",
         }
+        align, dx, ypx, baseline = corner_label(plot, fc.frontier_max_log10_compute, now["label"], prefer="right")
         layers += [
             alt.Chart(alt.Data(values=[now]), name="today")
             .mark_rule(color=theme.CONTEXT, strokeDash=[1, 3], strokeWidth=1.2)
             .encode(x="compute_flop:Q"),
             alt.Chart(alt.Data(values=[now]), name="today_label")
-            .mark_text(align="right", baseline="top", dx=-3, y=2, color=theme.CONTEXT, fontSize=11)
+            .mark_text(align=align, baseline=baseline, dx=dx, y=ypx, color=theme.CONTEXT, fontSize=11)
             .encode(x="compute_flop:Q", text="label:N"),
         ]
-        plot.block_text(
-            fc.frontier_max_log10_compute, b.ceiling, now["label"], dx=-3, dy=2, align="right", baseline="top"
-        )
-    cross = crossing(fc, lo, hi, plot)  # declared before the names are placed, drawn over them
     layers += label_layer(
         chart_rows(notable(fc, pts.filter(pl.col("in_fit")), labels), cols),
         x,
@@ -256,18 +255,18 @@ def date_fit_chart(
     plot = Plot(days(x0), days(end), ymin, b.ceiling, width or theme.WIDTH, theme.HEIGHT)
     plot.add_points((days(d), sc) for d, sc in pts.select("release_date", "score").rows())
     layers += hlines(fc, "release_date", (first - dt.timedelta(days=60)).isoformat(), plot, days(first) - 60)
-    layers += today_layer(fc, xscale, plot)
 
     def day(v: float | None) -> str:
         return year_to_date(min(horizon if v is None else v, horizon)).isoformat()
 
-    if y.median is not None and y.median <= horizon:  # the crossing's marks, kept clear of the names
+    if y.median is not None and y.median <= horizon:  # the crossing's marks, kept clear of the labels and names
         plot.block_bar(days(day(y.lo80)), days(day(y.hi80)), fc.target, half=4)
         plot.block_bar(days(day(y.lo95)), days(day(y.hi95)), fc.target, half=2)
         plot.block_point(days(day(y.median)), fc.target)
         plot.block_text(
             days(day(y.median)), fc.target, month(y.median), dx=-4, dy=-8, align="right", baseline="bottom", bold=True
         )
+    layers += today_layer(fc, xscale, plot)
     layers += label_layer(chart_rows(notable(fc, pts, labels), cols), x, plot, lambda r: days(r["release_date"]))
     if y.median is not None and y.median <= horizon:
         cross = {

@@ -2,8 +2,8 @@
 
 Vega-Lite draws text where it is told and never moves it, so two names, or a
 name and the target's interval bar, could print over each other. Here each
-name gets the first of four spots around its point (up-right, down-right,
-up-left, down-left) whose box, estimated from the text's length at the
+name gets the first of eight spots around its point (up-right, down-right,
+up-left, down-left, then the same a line further out) whose box, estimated from the text's length at the
 labels' type size, stays inside the plot and clear of the boxes already
 taken: the other names and the marks a chart declares (the target line's
 label, the crossing bar and its label, the "today" label). Among spots that
@@ -15,9 +15,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-#: The spots tried for a name, in order of preference: (dx, dy, align) from its point, in pixels.
-SPOTS = ((7, -9, "left"), (7, 9, "left"), (-7, -9, "right"), (-7, 9, "right"))
-CHAR_PX = 6.2  # width of a character at the labels' 11 px sans-serif type (an estimate: a wide margin, not a fit)
+#: The spots tried for a name, in order of preference: (dx, dy, align) from its point, in pixels; beside the
+#: point first, then a line further out (a crowded corner of the chart).
+SPOTS = (
+    (7, -9, "left"),
+    (7, 9, "left"),
+    (-7, -9, "right"),
+    (-7, 9, "right"),
+    (7, -23, "left"),
+    (7, 23, "left"),
+    (-7, -23, "right"),
+    (-7, 23, "right"),
+)
+CHAR_PX = 6.6  # width of a character at the labels' 11 px sans-serif type (an estimate with a margin, not a fit)
 LINE_PX = 13.0  # height of a line of it
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in pixels from the plot's top left
@@ -76,6 +86,10 @@ class Plot:
         px, py = self.px(x, y)
         self.blocked.append((px - r, py - r, px + r, py + r))
 
+    def clear(self, box: Box) -> bool:
+        """Whether ``box`` (pixels) is inside the plot and off every blocked mark."""
+        return not outside(box, self.width, self.height) and not any(overlap(box, b) for b in self.blocked)
+
     def add_points(self, xy: Iterable[tuple[float, float]]) -> None:
         """Data points: a name may cover them, but the spot covering fewest is preferred."""
         self.points += [self.px(x, y) for x, y in xy]
@@ -89,7 +103,7 @@ class Plot:
             best, best_cost = 0, float("inf")
             for k, (dx, dy, align) in enumerate(SPOTS):
                 box = text_box(px + dx, py + dy, name, align, "middle")
-                cost = k * 0.5  # the usual spot unless another is clearer
+                cost = k * 0.5 + (2 if abs(dy) > 9 else 0)  # the usual spot unless another is clearer
                 cost += 1000 * sum(overlap(box, t) for t in taken)
                 cost += 1000 * outside(box, self.width, self.height)
                 cost += sum(1 for p in self.points if inside(p, box) and p != (px, py))

@@ -133,10 +133,8 @@ def bottom_line(fc: Forecast) -> list[str]:
                 if young
                 else ""
             )
-            out += _sub(
-                f"Track record: no scored past forecasts of the {fc.method} method on {b.name} yet{why} "
-                f"(re-run it: tracker backtest --grid dense --bench {b.id} --method {fc.method})."
-            )
+            see = "" if young else f" (see: tracker backtest --grid dense --bench {b.id} --method {fc.method})"
+            out += _sub(f"Track record: no scored past forecasts of the {fc.method} method on {b.name} yet{why}{see}.")
     lin = next((o for o in fc.others if o.method == "linear"), None)
     if lin is not None:
         out += _sub(f"The straight line through the state of the art says: {_line_dates(lin)}")

@@ -12,7 +12,7 @@ import textwrap
 import numpy as np
 import polars as pl
 
-from tracker.errors import plural
+from tracker.errors import exact, plural
 
 
 def _num(v, fmt="{:.1f}") -> str:
@@ -104,7 +104,7 @@ def ledger_text(rows) -> str:
     for r in rows:
         iv = f"{r.lo80 or 'never'} to {r.hi80 or 'never'}" if r.check != "FAILED" else "-"
         err = "" if r.error_months is None else f"{r.error_months:+.1f}"
-        target = f"{r.target:>7g}" if r.target == r.target else f"{'?':>7}"
+        target = f"{exact(r.target):>7}" if r.target == r.target else f"{'?':>7}"
         line = (
             f"{r.made_on:<11}{r.benchmark:<{bench_w}}{target} {r.method:<13}"
             f"{r.median or ('never' if r.check != 'FAILED' else '-'):<11} "

@@ -122,11 +122,11 @@ def progress_chart(
     plot.add_points((days(d), sc) for d, sc in pts.select("release_date", "score").rows())
     plot.block_steps([days(r["release_date"]) for r in step], [float(r["score"]) for r in step])
     layers += hlines(fc, "release_date", (first - dt.timedelta(days=45)).isoformat(), plot, days(first) - 45)
-    layers += today_layer(fc, xscale, plot)
-    if y is not None:
+    if y is not None:  # the crossing's marks first: the today label and the names keep clear of them
         lbl = f"forecast {month(y.median)}" if hc is None else f"said the day before: {month(y.median)}"
         plot.block_point(days(band["median"]), fc.target)
         plot.block_text(days(band["median"]), ymin, lbl, dx=-5, dy=-5, align="right", baseline="bottom", bold=True)
+    layers += today_layer(fc, xscale, plot)
     layers += label_layer(chart_rows(notable(fc, pts, labels), cols), x, plot, lambda r: days(r["release_date"]))
     if y is not None:
         layers += [
