@@ -937,5 +937,5 @@ def test_data_where_names_a_missing_data_folder_and_fails(tmp_path: Path, monkey
     assert code == 2 and f"data: {tmp_path / 'typo'}  [found by $TRACKER_DATA]" in out
     _one_line_error(code, err)
     assert "no datapackage.json" in err
-    code, out, _ = run(capsys, "data", "where", "--json")
-    assert code == 2 and json.loads(out)["exists"] is False
+    code, out, err = run(capsys, "data", "where", "--json")
+    assert code == 2 and json.loads(out)["exists"] is False and json.loads(err)["exit_code"] == 2

@@ -14,7 +14,7 @@ import sys
 from tracker import api
 from tracker.cli import progress
 from tracker.cli.options import ADD_FIELDS, ADD_TABLES
-from tracker.errors import plural
+from tracker.errors import UsageError, plural
 from tracker.render import text
 
 
@@ -85,12 +85,11 @@ def cmd_data(a) -> int:
         ro = " (read only: make a working copy with tracker data init DIR)" if loc.read_only else ""
         print(f"data: {loc.path}  [found by {loc.origin}]{ro}\nforecasts: {led.path}")
     if not found:  # where the commands would look is the answer; that nothing is there is an error
-        print(
-            f"Error: {loc.path} (from {loc.origin}) is not a tracker data folder: no datapackage.json; "
-            "fix the path, or make one with tracker data init DIR",
-            file=sys.stderr,
+        sys.stdout.flush()
+        raise UsageError(
+            f"{loc.path} (from {loc.origin}) is not a tracker data folder: no datapackage.json; "
+            "fix the path, or make one with tracker data init DIR"
         )
-        return 2
     return 0
 
 
