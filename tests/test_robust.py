@@ -8,6 +8,7 @@ writer), SIGINT during a slow query and while waiting on a held lock.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import json
@@ -695,13 +696,21 @@ def test_full_disk_leaves_nothing(tiny: Path, tmp_path: Path, capsys, monkeypatc
     assert code != 0 and "No space left" in err and list(tmp_path.glob("*c.png*")) == []
 
 
-def test_full_disk_on_a_small_tmpfs(tiny: Path, tmp_path: Path) -> None:
-    mnt = tmp_path / "small"
+@contextlib.contextmanager
+def _tmpfs(mnt: Path, options: str, why_skip: str = ""):
+    """A small tmpfs mounted at ``mnt`` for the test (skipped where mounting is not allowed), unmounted after."""
     mnt.mkdir()
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)], capture_output=True)
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(mnt)], capture_output=True)
     if r.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({r.stderr.decode().strip()}); the fault-injecting test covers it")
+        pytest.skip(f"cannot mount a tmpfs here ({r.stderr.decode().strip()}){why_skip}")
     try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", str(mnt)], capture_output=True)
+
+
+def test_full_disk_on_a_small_tmpfs(tiny: Path, tmp_path: Path) -> None:
+    with _tmpfs(tmp_path / "small", "size=64k", "; the fault-injecting test covers it") as mnt:
         (mnt / "filler").write_bytes(b"x" * 60_000)
         out = mnt / "c.png"
         p = subprocess.run(
@@ -725,17 +734,10 @@ def test_full_disk_on_a_small_tmpfs(tiny: Path, tmp_path: Path) -> None:
         )
         _one_line_error(p.returncode, p.stderr)
         assert p.returncode != 0 and sorted(x.name for x in mnt.iterdir()) == ["filler"]
-    finally:
-        subprocess.run(["umount", str(mnt)], capture_output=True)
 
 
 def test_a_read_only_file_system_gives_one_line_per_writer(tiny: Path, tmp_path: Path) -> None:
-    mnt = tmp_path / "ro"
-    mnt.mkdir()
-    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(mnt)], capture_output=True)
-    if r.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({r.stderr.decode().strip()})")
-    try:
+    with _tmpfs(tmp_path / "ro", "ro,size=64k") as mnt:
         fc = ["forecast", "--bench", "toy", "--target", "0.95", "--boot", "100", "--data", str(tiny)]
         for argv in (
             ["sql", "SELECT 1", "--db", str(mnt / "x.db"), "--data", str(tiny)],  # its clean-up once raised
@@ -746,8 +748,6 @@ def test_a_read_only_file_system_gives_one_line_per_writer(tiny: Path, tmp_path:
             p = subprocess.run(_cli(*argv), capture_output=True, text=True, timeout=120)
             _one_line_error(p.returncode, p.stderr)
             assert p.returncode == 2 and ("Read-only" in p.stderr or "not writable" in p.stderr), (argv, p.stderr)
-    finally:
-        subprocess.run(["umount", str(mnt)], capture_output=True)
 
 
 def test_outputs_never_replace_data_or_ledger_files(tiny: Path, capsys) -> None:

@@ -183,7 +183,7 @@ def save(fc, inputs: dict, *, folder: str | Path | None = None, data_dir: str | 
     for old in _same_stem(folder, stem):
         if _same_forecast(old, rec):
             raise ConflictError(
-                f"not saved: {old} already holds this forecast (same day, inputs and data); "
+                f"not saved: {old} already holds this forecast (same day, data and numbers); "
                 "a second copy would count twice in the ledger"
             )
     text = (json.dumps(rec, indent=1, sort_keys=False, allow_nan=False) + "\n").encode("utf-8")
@@ -219,8 +219,9 @@ def _same_forecast(path: Path, rec: dict) -> bool:
         old = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return False
+    new = json.loads(json.dumps(rec))  # as the file will hold it (tuples are lists there)
     keys = ("made_on", "benchmark", "target", "method", "seed", "n_boot", "data_sha256", "forecast")
-    return isinstance(old, dict) and all(old.get(k) == rec.get(k) for k in keys)
+    return isinstance(old, dict) and all(old.get(k) == new.get(k) for k in keys)
 
 
 def question(rec: dict, default_source: str | None = None) -> tuple:
